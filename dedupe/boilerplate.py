@@ -1,0 +1,365 @@
+"""Label each segment ``main`` or a boilerplate kind.
+
+The article body is found as one contiguous region of prose (a maximum-sum run
+of block scores, where prose scores by its length and chrome costs), then cut at
+the first strong end-of-article boundary (a "related" header, a comment form, a
+teaser card with a repeated headline, a comment thread's date lines). The
+signals are language-independent (length, punctuation, sentence shape,
+position, link density, DOM hints); cue phrases only name the kind of what was
+already found to be outside the body, or mark boundaries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import MAIN, Block
+from .segment import Segment
+
+__all__ = ["KINDS", "classify", "Classification"]
+
+KINDS = ("main", "title", "navigation", "related", "comments", "newsletter", "caption",
+         "author", "footer", "advertisement", "boilerplate")
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENT_END = re.compile(r"[.!?。！？…](?:[\"”’')\]]*)(?=\s|$)")
+_ENDS_PROSE = re.compile(r"[.!?。！？…:;](?:[\"”’')\]]*)\s*$")
+_UPPER = re.compile(r"^[A-ZÀ-ÞА-ЯΑ-Ω]")
+
+# Boundary cues: short lines that open the part of a page that follows the article.
+_END_CUE = re.compile(
+    r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading))?|"
+    r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
+    r"read (more|next|also)|also read|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
+    r"trending( now| stories)?|popular (stories|posts|articles|now)|latest( news| stories| articles)?|"
+    r"(leave|post|add|write) a (reply|comment)|\d*\s*comments?( \(\d+\))?|show comments|"
+    r"join the (conversation|discussion)|what do you think\??|discussion|responses?|"
+    r"share (this|the) (article|story|post)|about the author|tags?|topics?|filed under|"
+    r"written by|keep reading|show less|continue reading|more like this|in case you missed it|"
+    r"lees ook|mehr zum thema|weitere artikel|leia (também|mais)|veja também|читайте также|"
+    r"похожие (статьи|новости)|関連記事|관련 ?기사|baca juga|artikel terkait|leggi anche|"
+    r"ver también|lire aussi|à lire aussi)\W*$",
+    re.I,
+)
+_TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
+_COMMENT_DATE = re.compile(
+    r"^\W*(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(,? (at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)\W*$|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago\W*$",
+    re.I,
+)
+_COMMENT_CUE = re.compile(r"^\W*(\d+\s*)?(comments?|reply|replies|leave a (reply|comment)|"
+                          r"your email address will not be published.*|log in to (reply|comment).*)\W*$", re.I)
+_NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail address|"
+                         r"abonn|inscreva|подпис", re.I)
+_CAPTION = re.compile(r"^\W*(image|photo|picture|foto|credit|source|illustration|file photo|"
+                      r"top photo|video)( credit)?s?\s*[:|]|"
+                      r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bAP photo\b|"
+                      r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$", re.I)
+_AUTHOR = re.compile(r"^\W*(written by|about the author|by\s+[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}\s*$)|"
+                     r"^[\w.@()' -]{3,60}\bis (a |an |the )?[\w\s,-]{0,60}(writer|reporter|editor|correspondent|fellow|"
+                     r"professor|columnist|journalist|author|contributor|director|dean|analyst|researcher)\b",
+                     re.I)
+_DISCLAIMER = re.compile(r"^\W*(the )?(views|opinions) expressed|^\W*this (article|story) (was|is|has been) "
+                         r"(originally )?(published|produced|written|updated)", re.I)
+_FOOTER = re.compile(r"©|\(c\) ?\d{4}|copyright|all rights reserved|privacy policy|terms (of|and) "
+                     r"(use|service|conditions)|cookie", re.I)
+_SOCIAL = re.compile(r"^\W*(follow us|share( on| this)?|tweet|facebook|twitter|linkedin|whatsapp|"
+                     r"pinterest|reddit|email|print|connect with us|copy link)\b", re.I)
+_ADVERT = re.compile(r"^\W*(advertisement|advertising|sponsored|ad|anzeige|publicidade|реклама)\W*$", re.I)
+
+_HINT_BAD = re.compile(r"\b(related|share|sharing|social|comment|comments|newsletter|promo|footer|"
+                       r"sidebar|widget|nav|navigation|menu|breadcrumb|subscribe|signup|advert|ads?|"
+                       r"sponsor|recommend|trending|popular|outbrain|taboola|teaser|byline|author|bio|"
+                       r"caption|credit|tags?|meta|masthead|header|modal|popup|cookie|banner|"
+                       r"aside|form|figure|figcaption|hidden)\b")
+_HINT_GOOD = re.compile(r"\b(article|content|story|body|post|entry|main|text|prose|paragraph)\b")
+
+
+@dataclass
+class Classification:
+    """Labelled blocks, the main text and the title found."""
+
+    blocks: list[Block]
+    text: str
+    title: str | None
+
+
+def _words(text: str) -> int:
+    n = len(_WORD.findall(text))
+    cjk = len(_CJK.findall(text))
+    return max(n, int(cjk / 1.7)) if cjk else n
+
+
+def _is_prose(seg: Segment, w: int) -> bool:
+    t = seg.text
+    if w < 7:
+        return False
+    ends = len(_SENT_END.findall(t))
+    if not (_ENDS_PROSE.search(t) or ends >= 2 or (ends >= 1 and w >= 20)):
+        return False
+    caps = sum(1 for x in t.split() if _UPPER.match(x))
+    words = max(1, len(t.split()))
+    return caps / words < 0.6 or w >= 30
+
+
+def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
+    link = seg.link_chars / max(1, len(seg.text))
+    if prose:
+        s = float(w)
+    elif w >= 25 and not seg.in_list:
+        s = 0.3 * w
+    else:
+        s = -(2.0 + 0.3 * min(w, 20))
+    if html:
+        if link > 0.5:
+            s = -abs(s) - 2
+        elif link > 0.25:
+            s *= 0.5 if s > 0 else 1.5
+        if seg.hints:
+            bad = len(_HINT_BAD.findall(seg.hints))
+            good = len(_HINT_GOOD.findall(seg.hints))
+            if bad > good and s > 0:
+                s *= 0.4
+    return s
+
+
+def _max_run(scores: list[float]) -> tuple[int, int]:
+    """The contiguous run with the largest score sum (Kadane), as [start, end)."""
+    best, best_i, best_j = float("-inf"), 0, 0
+    cur, cur_i = 0.0, 0
+    for j, s in enumerate(scores):
+        if cur <= 0:
+            cur, cur_i = s, j
+        else:
+            cur += s
+        if cur > best:
+            best, best_i, best_j = cur, cur_i, j + 1
+    return best_i, best_j
+
+
+def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) -> tuple[int, int]:
+    """Split [start, end) at runs of ``gap`` or more non-positive blocks and keep the
+    strongest island, with neighbours at least half as strong (a body split by an
+    embedded widget stays whole; a teaser after a chrome gap does not join it)."""
+    islands: list[list[float]] = []  # [i, j, score]
+    i = start
+    run = 0
+    cur_start = start
+    for k in range(start, end):
+        if scores[k] <= 0:
+            run += 1
+            if run == gap:
+                islands.append([cur_start, k - gap + 1])
+        else:
+            if run >= gap:
+                cur_start = k
+            run = 0
+    islands.append([cur_start, end])
+    islands = [(a, b, sum(max(0.0, x) for x in scores[a:b])) for a, b in islands if b > a]
+    if len(islands) <= 1:
+        return start, end
+    best = max(range(len(islands)), key=lambda m: islands[m][2])
+    lo = hi = best
+    while lo > 0 and islands[lo - 1][2] >= 0.5 * islands[best][2]:
+        lo -= 1
+    while hi < len(islands) - 1 and islands[hi + 1][2] >= 0.5 * islands[best][2]:
+        hi += 1
+    return islands[lo][0], islands[hi][1]
+
+
+def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
+    """Drop a headline/standfirst island at the top: at most two short blocks set
+    apart from the body by a non-prose line (a kicker, a byline, a date)."""
+    total = sum(max(0.0, s) for s in scores[start:end]) or 1.0
+    k = start
+    lead = 0.0
+    while k < end and k - start < 2 and scores[k] > 0:
+        lead += scores[k]
+        k += 1
+    if k < end and scores[k] <= 0 and lead <= 45 and lead < 0.12 * total:
+        j = k
+        while j < end and scores[j] <= 0:
+            j += 1
+        if j < end:
+            return j
+    return start
+
+
+def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) -> set[int]:
+    """Indices of short lines that repeat within a few lines (teaser-card headlines)."""
+    out = set()
+    for i, s in enumerate(segs):
+        if not 3 <= words[i] <= 25:
+            continue
+        key = s.text.casefold()
+        for j in range(i + 1, min(len(segs), i + window + 1)):
+            if segs[j].text.casefold() == key:
+                out.update((i, j))
+    return out
+
+
+def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None) -> tuple[str, str]:
+    t = seg.text
+    if _ADVERT.match(t):
+        return "advertisement", "advertisement label"
+    if _CAPTION.search(t):
+        return "caption", "caption/credit cue"
+    if _COMMENT_DATE.match(t) or _COMMENT_CUE.match(t):
+        return "comments", "comment date/author line"
+    if w <= 40 and _NEWSLETTER.search(t):
+        return "newsletter", "subscribe/newsletter cue"
+    if _FOOTER.search(t) and w <= 60:
+        return "footer", "copyright/legal cue"
+    if w <= 8 and _SOCIAL.match(t):
+        return "navigation", "social/share cue"
+    if after_body and _AUTHOR.search(t):
+        return "author", "author bio cue"
+    if after_body and _DISCLAIMER.search(t):
+        return "footer", "disclaimer"
+    if section:
+        return section, f"inside {section} section"
+    if seg.hints:
+        h = seg.hints
+        for kind, pat in (("comments", r"comment"), ("related", r"related|recommend|teaser|promo"),
+                          ("newsletter", r"newsletter|subscribe|signup"), ("footer", r"footer"),
+                          ("navigation", r"nav|menu|breadcrumb|share|social"),
+                          ("caption", r"caption|figcaption|figure|credit"), ("author", r"author|byline|bio")):
+            if re.search(pat, h):
+                return kind, f"DOM hint ({kind})"
+    if after_body:
+        return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
+    return "navigation", "before the article start"
+
+
+_SECTION_OF_CUE = (
+    (re.compile(r"comment|reply|conversation|discussion|responses?", re.I), "comments"),
+    (re.compile(r"newsletter|subscribe|sign up", re.I), "newsletter"),
+    (re.compile(r"author|written by", re.I), "author"),
+    (re.compile(r"share|tags?|topics?|filed", re.I), "navigation"),
+)
+
+
+def _section_kind(text: str) -> str:
+    for pat, kind in _SECTION_OF_CUE:
+        if pat.search(text):
+            return kind
+    return "related"
+
+
+def classify(segs: list[Segment], *, html: bool = False, page_title: str | None = None,
+             template: set[str] | None = None) -> Classification:
+    """Label segments and assemble the main text.
+
+    ``template`` is a set of case-folded block texts known (from corpus
+    evidence) to be a site's template; they can never be main.
+    """
+    n = len(segs)
+    if n == 0:
+        return Classification([], "", None)
+    words = [_words(s.text) for s in segs]
+    prose = [_is_prose(s, w) for s, w in zip(segs, words)]
+    scores = [_score(s, w, p, html) for s, w, p in zip(segs, words, prose)]
+    repeats = _repeated_headlines(segs, words)
+    for i in repeats:
+        scores[i] = min(scores[i], -5.0)
+    if template:
+        for i, s in enumerate(segs):
+            if s.text.casefold() in template:
+                scores[i] = min(scores[i], -5.0)
+    start, end = _max_run(scores)
+    if end <= start:
+        start, end = 0, 0
+    start, end = _dominant_island(scores, start, end)
+
+    # Cut at the first strong end-of-article boundary once the body is under way.
+    total = sum(max(0.0, scores[k]) for k in range(start, end)) or 1.0
+    acc = 0.0
+    cut_reason = None
+    for k in range(start, end):
+        t = segs[k].text
+        if k > start and acc >= 0.35 * total and words[k] <= 12 and (
+                _END_CUE.match(t) or k in repeats or _COMMENT_DATE.match(t)):
+            cut_reason = t
+            end = k
+            break
+        acc += max(0.0, scores[k])
+
+    # Teaser cards: the prose just before a "keep reading" cue, back to the card's headline.
+    teaser = set()
+    for k in range(start, n):
+        if _TEASER_CUE.search(segs[k].text) and words[k] <= 6:
+            j = k - 1
+            while j >= start and prose[j]:
+                teaser.add(j)
+                j -= 1
+            if k <= end + 1 and j > start:
+                end = min(end, j + 1)
+    # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
+    while start < end and (scores[start] <= 0 or _CAPTION.search(segs[start].text)):
+        start += 1
+    while end > start and (scores[end - 1] <= 0 or _AUTHOR.search(segs[end - 1].text)
+                           or _DISCLAIMER.search(segs[end - 1].text)):
+        end -= 1
+    start = _skip_standfirst(segs, scores, prose, start, end)
+
+    title = _find_title(segs, words, prose, start, page_title)
+    blocks: list[Block] = []
+    section: str | None = None
+    main_parts: list[str] = []
+    for k, s in enumerate(segs):
+        t = s.text
+        if start <= k < end:
+            label, reason = MAIN, "inside the article region"
+            if _ADVERT.match(t):
+                label, reason = "advertisement", "advertisement label"
+            elif not prose[k] and words[k] <= 40 and (_CAPTION.search(t) or (html and scores[k] < -4 and
+                                                                             s.link_chars > 0.5 * len(t))):
+                label, reason = ("caption", "caption/credit cue") if _CAPTION.search(t) else \
+                    ("navigation", "link block inside the article")
+            elif template and t.casefold() in template:
+                label, reason = "boilerplate", "site template (seen across stories)"
+        else:
+            after = k >= end
+            if after and words[k] <= 12 and _END_CUE.match(t):
+                section = _section_kind(t)
+            if after and (_COMMENT_DATE.match(t) or _COMMENT_CUE.match(t)):
+                section = "comments"
+            if after and k + 1 < n and _COMMENT_DATE.match(segs[k + 1].text) and words[k] <= 6:
+                section = "comments"
+            if k in teaser or (after and k in repeats):
+                label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
+            elif k == title:
+                label, reason = "title", "headline before the article"
+            elif template and t.casefold() in template:
+                label, reason = "boilerplate", "site template (seen across stories)"
+            elif not after and prose[k]:
+                label, reason = "boilerplate", "prose before the article (standfirst or teaser)"
+            else:
+                label, reason = _kind_of(s, words[k], after, section if after else None)
+            if k == end and cut_reason is not None:
+                reason = f"end-of-article boundary: {cut_reason[:40]!r}"
+        blocks.append(Block(text=t, label=label, reason=reason, tag=s.tag, para=s.para))
+        if label == MAIN:
+            main_parts.append(t)
+    title_text = segs[title].text if title is not None else (page_title or None)
+    return Classification(blocks, "\n\n".join(main_parts), title_text)
+
+
+def _find_title(segs, words, prose, start, page_title) -> int | None:
+    """The headline: a short line shortly before the body. A line that is also in
+    the page ``<title>`` (or the scrape's first line) wins, then an ``<h1>``-``<h6>``,
+    then the longest candidate."""
+    pt = (page_title or (segs[0].text if segs else "")).casefold()
+    best, best_key = None, None
+    for k in range(max(0, start - 12), start):
+        t = segs[k].text
+        if not 3 <= words[k] <= 30 or _END_CUE.match(t) or _CAPTION.search(t) or _SOCIAL.match(t):
+            continue
+        if prose[k] and not re.search(r"[?!]\W*$", t):
+            continue
+        in_title = k > 0 and len(t) >= 12 and t.casefold() in pt
+        key = (in_title, segs[k].heading, words[k])
+        if best_key is None or key > best_key:
+            best, best_key = k, key
+    return best

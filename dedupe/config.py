@@ -1,0 +1,104 @@
+"""The one options object shared by the CLI, the Python API and the engines.
+
+Every default lives here; the click CLI reads its defaults from :data:`DEFAULTS`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Optional
+
+from .errors import ConfigError
+
+__all__ = ["Config", "DEFAULTS", "KEEP_POLICIES", "FORMATS"]
+
+KEEP_POLICIES = ("first", "longest", "earliest")
+FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Options for cleaning and near-duplicate detection.
+
+    Near-duplicate detection works in phases: exact hash of the normalised main
+    text, then MinHash LSH candidates (tuned to catch pairs at ``lsh_threshold``
+    and above with high probability), then verification on the true shingle sets:
+    a pair is a duplicate when its Jaccard similarity is at least
+    ``jaccard_threshold``, or when the shorter text is contained in the longer one
+    at ``containment_threshold`` or more (reported as ``relation="contained_in"``).
+    """
+
+    # shingling and signatures
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    # LSH candidates: bands x rows; derived from lsh_threshold when not given
+    lsh_threshold: float = 0.4
+    bands: Optional[int] = None
+    rows: Optional[int] = None
+    # verification
+    jaccard_threshold: float = 0.6
+    containment_threshold: float = 0.8
+    min_shingles: int = 5
+    # clustering
+    keep: str = "first"
+    date_field: str = "date"
+    # boilerplate
+    template_min_stories: int = 3
+    # input / execution
+    format: str = "auto"
+    workers: int = 1
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        def check(cond: bool, msg: str) -> None:
+            if not cond:
+                raise ConfigError(msg)
+
+        check(isinstance(self.shingle_size, int) and 1 <= self.shingle_size <= 20,
+              f"shingle_size must be an integer from 1 to 20, got {self.shingle_size!r}")
+        check(isinstance(self.num_perm, int) and 16 <= self.num_perm <= 1024,
+              f"num_perm must be an integer from 16 to 1024, got {self.num_perm!r}")
+        for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold"):
+            v = getattr(self, name)
+            check(isinstance(v, (int, float)) and 0.0 < v <= 1.0,
+                  f"{name} must be a number in (0, 1], got {v!r}")
+        check(self.lsh_threshold <= self.jaccard_threshold,
+              f"lsh_threshold ({self.lsh_threshold}) must not exceed jaccard_threshold "
+              f"({self.jaccard_threshold}): candidates are found below the decision threshold")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("give both bands and rows, or neither (they are then derived "
+                              "from lsh_threshold)")
+        if self.bands is not None:
+            check(self.bands >= 1 and self.rows >= 1,
+                  f"bands and rows must be positive, got bands={self.bands}, rows={self.rows}")
+            check(self.bands * self.rows <= self.num_perm,
+                  f"bands x rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}; "
+                  "did you swap bands and rows?")
+        check(self.keep in KEEP_POLICIES,
+              f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
+        check(self.format in FORMATS,
+              f"format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        check(isinstance(self.workers, int) and self.workers >= 1,
+              f"workers must be a positive integer, got {self.workers!r}")
+        check(self.batch_size >= 1, f"batch_size must be positive, got {self.batch_size!r}")
+        check(self.min_shingles >= 1, f"min_shingles must be positive, got {self.min_shingles!r}")
+
+    def replace(self, **changes) -> "Config":
+        """A copy with some options changed (validated again)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def band_rows(self) -> tuple[int, int]:
+        """(bands, rows) used by the LSH index."""
+        if self.bands is not None:
+            return self.bands, self.rows
+        from .signature import optimal_bands
+
+        return optimal_bands(self.lsh_threshold, self.num_perm)
+
+
+DEFAULTS = Config()

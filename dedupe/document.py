@@ -1,0 +1,83 @@
+"""The one record type that flows through every pipeline step."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Block", "Document", "MAIN"]
+
+MAIN = "main"
+
+
+@dataclass
+class Block:
+    """A unit of a document's text with its label and the reason for that label.
+
+    ``label`` is ``"main"`` or a boilerplate kind (``navigation``, ``related``,
+    ``comments``, ``newsletter``, ``caption``, ``author``, ``footer``, ``title``,
+    ``boilerplate``). ``reason`` says which signal decided it.
+    """
+
+    text: str
+    label: str = MAIN
+    reason: str = ""
+    tag: str = ""  # HTML tag or "line"/"para" for text input
+    para: int = 0  # index of the paragraph (blank-line separated group) in text input
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "label": self.label, "reason": self.reason}
+
+
+@dataclass
+class Document:
+    """A scraped article on its way through dedupe.
+
+    ``raw`` holds the input as read (text or HTML) and ``format`` says which.
+    ``text`` and ``blocks`` are filled by cleaning; ``cluster``, ``duplicate_of``,
+    ``similarity`` and ``relation`` by near-duplicate detection. A document
+    that could not be processed carries ``error`` and goes to the rejected output.
+    """
+
+    id: str
+    raw: str | None = None
+    format: str = "text"
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    text: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    cluster: str | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    containment: float | None = None
+    relation: str | None = None
+    error: str | None = None
+    date: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_record(self, *, include_blocks: bool = True, dedup: bool = True) -> dict:
+        """The JSON-serialisable output record (pass-through ``meta`` fields first)."""
+        rec: dict[str, Any] = dict(self.meta)
+        rec["id"] = self.id
+        if self.url is not None:
+            rec["url"] = self.url
+        if self.source is not None:
+            rec["source"] = self.source
+        if self.error is not None:
+            rec["error"] = self.error
+            return rec
+        rec["title"] = self.title
+        rec["text"] = self.text
+        if dedup:
+            rec["cluster"] = self.cluster
+            rec["duplicate_of"] = self.duplicate_of
+            rec["similarity"] = self.similarity
+            rec["containment"] = self.containment
+            rec["relation"] = self.relation
+        if include_blocks:
+            rec["blocks"] = [b.to_dict() for b in self.blocks]
+        return rec

@@ -1,0 +1,39 @@
+"""LSH band indexes that also hold what verification needs (shingle sets, real ids).
+
+Only kept documents are indexed: a new document is compared with the kept
+document of each cluster, never with other duplicates, which both bounds the
+index and prevents chaining.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import ConfigError
+from .memory import MemoryIndex, band_keys
+
+__all__ = ["Index", "MemoryIndex", "open_index", "band_keys"]
+
+
+class Index(Protocol):
+    """What the deduplicator needs from an index backend."""
+
+    def query(self, keys: np.ndarray) -> list[int]: ...
+    def add(self, keys: np.ndarray, doc_id: str, shingles: np.ndarray, text_hash: int) -> int: ...
+    def get(self, key: int) -> tuple[str, np.ndarray]: ...
+    def find_exact(self, text_hash: int) -> int | None: ...
+    def close(self) -> None: ...
+
+
+def open_index(spec: str | None, bands: int, rows: int, num_perm: int, seed: int, shingle_size: int):
+    """An index from a spec: ``None``/``"memory"``, a SQLite path, or ``redis://host:port/db``."""
+    if spec in (None, "", "memory", ":memory:"):
+        return MemoryIndex()
+    if spec.startswith("redis://"):
+        raise ConfigError("the Redis index backend is not available in this version; "
+                          "use a SQLite path (e.g. --index dedupe.sqlite)")
+    from .sqlite import SQLiteIndex
+
+    return SQLiteIndex(spec, bands=bands, rows=rows, num_perm=num_perm, seed=seed,
+                       shingle_size=shingle_size)
