@@ -45,7 +45,7 @@ _END_CUE = re.compile(
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _COMMENT_DATE = re.compile(
     r"^\W*(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-    r"(,? (at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)\W*$|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago\W*$",
+    r"(,? (at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)\W*$|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago( at \d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)?\W*$",
     re.I,
 )
 _COMMENT_CUE = re.compile(r"^\W*(\d+\s*)?(comments?|reply|replies|leave a (reply|comment)|"
@@ -106,7 +106,7 @@ def _is_prose(seg: Segment, w: int) -> bool:
 def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
     link = seg.link_chars / max(1, len(seg.text))
     if prose:
-        s = float(w)
+        s = float(w) if w >= 20 else 0.6 * w
     elif w >= 25 and not seg.in_list:
         s = 0.3 * w
     else:
@@ -260,6 +260,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     words = [_words(s.text) for s in segs]
     prose = [_is_prose(s, w) for s, w in zip(segs, words)]
     scores = [_score(s, w, p, html) for s, w, p in zip(segs, words, prose)]
+    for i, s in enumerate(segs):
+        if words[i] <= 12 and (_END_CUE.match(s.text) or _COMMENT_DATE.match(s.text)):
+            scores[i] = min(scores[i], -10.0)
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
         scores[i] = min(scores[i], -5.0)
@@ -267,7 +270,19 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         for i, s in enumerate(segs):
             if s.text.casefold() in template:
                 scores[i] = min(scores[i], -5.0)
+    for i, s in enumerate(segs):
+        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.text) or _DISCLAIMER.search(s.text)):
+            scores[i] = -0.5 * scores[i]
     start, end = _max_run(scores)
+    # Comment threads come after the article: prefer the best run before the
+    # first comment line when it holds a real article.
+    walls = [k for k, s in enumerate(segs) if words[k] <= 12 and
+             (_COMMENT_DATE.match(s.text) or _COMMENT_CUE.match(s.text)) and k <= start]
+    for wall in walls[:40]:
+        a, b = _max_run(scores[:wall])
+        if b > a and sum(max(0.0, x) for x in scores[a:b]) >= 60:
+            start, end = a, b
+            break
     if end <= start:
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
@@ -354,7 +369,7 @@ def _find_title(segs, words, prose, start, page_title) -> int | None:
     best, best_key = None, None
     for k in range(max(0, start - 12), start):
         t = segs[k].text
-        if not 3 <= words[k] <= 30 or _END_CUE.match(t) or _CAPTION.search(t) or _SOCIAL.match(t):
+        if not 4 <= words[k] <= 30 or _END_CUE.match(t) or _CAPTION.search(t) or _SOCIAL.match(t):
             continue
         if prose[k] and not re.search(r"[?!]\W*$", t):
             continue

@@ -66,8 +66,15 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if _LOWER_START.match(nxt):
         return True
-    # a lone word or two without punctuation inside running text ("When", "President")
-    return len(prev.split()) <= 2 and prev[-1:].isalpha() and prev[-1:].islower()
+    if not (prev[-1:].isalpha() and prev[-1:].islower()) and prev[-1:] != ",":
+        return False
+    # a lone word or two inside running text ("When", "President"), or a sentence
+    # cut before a link ("... cited by Taiwanese publication" + "DigiTimes. A preview")
+    pw = prev.split()
+    if len(pw) <= 2:
+        return True
+    caps = sum(1 for x in pw if x[:1].isupper())
+    return len(pw) >= 6 and caps / len(pw) < 0.5
 
 
 def _join(a: str, b: str) -> str:

@@ -1,0 +1,23 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def seeds_dir(tmp_path):
+    d = tmp_path / "seeds"
+    shutil.copytree(SEEDS, d)
+    return d
+
+
+def shared_path(*parts) -> Path:
+    """A path under ../shared/, or skip: a user's clone has no ../shared/."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} not present (benchmark data lives in ../shared/, beside the repo)")
+    return p

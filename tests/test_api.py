@@ -1,0 +1,97 @@
+"""The Python API: clean(), the streaming deduplicator, config validation."""
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+import dedupe
+from dedupe import Config, ConfigError, Deduplicator, Document
+from dedupe.shingle import shingle_hashes
+from dedupe.signature import Signer, candidate_probability, optimal_bands, to_datasketch
+
+PARA = ("The committee met on Tuesday to discuss the budget, and members argued for hours "
+        "about the cost of the new bridge across the river. ")
+
+
+def test_clean_returns_main_text_and_labelled_blocks():
+    raw = "Home\nNews\nSports\n\n" + "\n\n".join(PARA * 2 for _ in range(4)) + "\n\nSubscribe to our newsletter\n© 2024 Paper"
+    doc = dedupe.clean(raw)
+    assert isinstance(doc, Document)
+    assert "committee met" in doc.text and "Subscribe" not in doc.text
+    labels = {b.text: b.label for b in doc.blocks}
+    assert labels["Subscribe to our newsletter"] == "newsletter"
+    assert labels["© 2024 Paper"] == "footer"
+    assert any(b.label == "navigation" and "Home" in b.text for b in doc.blocks)
+    assert all(b.reason for b in doc.blocks)
+
+
+def test_clean_html_uses_dom_and_title():
+    html = ("<html><head><title>Bridge budget row</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<h1>Bridge budget row</h1>" + "".join(f"<p>{PARA * 2}</p>" for _ in range(4)) +
+            "<div class='related'><h3>Related</h3><p>Another story about something else entirely, "
+            "told in one sentence.</p></div><footer>© 2024</footer></body></html>")
+    doc = dedupe.clean(html)
+    assert doc.format == "html"
+    assert doc.title == "Bridge budget row"
+    assert doc.text.count("committee met") == 8
+    assert "Another story" not in doc.text and "Home" not in doc.text
+
+
+def test_clean_rejects_wrong_types_with_a_clear_message():
+    with pytest.raises(ConfigError, match="takes a str, bytes or Document"):
+        dedupe.clean(42)
+    with pytest.raises(ConfigError, match="not valid UTF-8"):
+        dedupe.clean(b"\xff\xfe abc")
+
+
+@pytest.mark.parametrize("kw, msg", [
+    ({"jaccard_threshold": 1.5}, "jaccard_threshold must be a number in"),
+    ({"keep": "newest"}, "keep must be one of first, longest, earliest"),
+    ({"bands": 20, "rows": 10}, "exceeds num_perm"),
+    ({"bands": 4}, "give both bands and rows"),
+    ({"lsh_threshold": 0.9, "jaccard_threshold": 0.8}, "must not exceed jaccard_threshold"),
+    ({"shingle_size": 0}, "shingle_size must be an integer"),
+])
+def test_config_validation_says_what_is_wrong(kw, msg):
+    with pytest.raises(ConfigError, match=msg):
+        Config(**kw)
+    with pytest.raises(ConfigError, match="unknown option"):
+        Config().replace(colour="blue")
+
+
+def test_signatures_load_in_datasketch_and_match_its_minhash():
+    sh = shingle_hashes(PARA * 3, 3)
+    sig = Signer(128, seed=7).sign(sh)
+    ref = MinHash(num_perm=128, seed=7, scheme="affine64", hashfunc=lambda x: x)
+    ref.update_batch([int(v) for v in sh])
+    assert np.array_equal(ref.hashvalues, sig)
+    lean = to_datasketch(sig, seed=7)
+    assert lean.jaccard(ref) == 1.0
+
+
+def test_lsh_s_curve_on_planted_pairs():
+    """Pairs planted at a known Jaccard are found at the rate the banding predicts."""
+    cfg = Config()
+    bands, rows = cfg.band_rows
+    assert bands * rows <= cfg.num_perm and rows < bands  # not swapped
+    assert candidate_probability(cfg.lsh_threshold, bands, rows) >= 0.95
+    rng = np.random.default_rng(0)
+    signer = Signer(cfg.num_perm, cfg.seed)
+    from dedupe.index import band_keys
+    for target in (0.5, 0.8):
+        found = 0
+        trials = 200
+        for _ in range(trials):
+            base = rng.integers(0, 2**63, 400, dtype=np.uint64)
+            # |A n B| / |A u B| = target with |A| = |B| = 400
+            shared = int(round(2 * 400 * target / (1 + target)))
+            other = np.concatenate([base[:shared], rng.integers(0, 2**63, 400 - shared, dtype=np.uint64)])
+            ka, kb = band_keys(signer.sign_many([base, other]), bands, rows)
+            found += bool(set(ka.tolist()) & set(kb.tolist()))
+        expected = candidate_probability(target, bands, rows)
+        assert abs(found / trials - expected) < 0.08, (target, found / trials, expected)
+
+
+def test_optimal_bands_favours_recall_at_threshold():
+    for t in (0.3, 0.5, 0.7, 0.8):
+        b, r = optimal_bands(t, 128)
+        assert candidate_probability(t, b, r) >= 0.95

@@ -1,0 +1,97 @@
+"""The CLI through click's CliRunner: exit codes, messages, bad input."""
+import gzip
+import json
+
+from click.testing import CliRunner
+
+from dedupe.cli import main
+
+ARTICLE = "\n\n".join(
+    "The council voted on Monday to approve the new housing plan, which will add thousands of homes "
+    "near the station over the next decade, officials said." for _ in range(5))
+
+
+def records(path):
+    return [json.loads(x) for x in path.read_text().splitlines()]
+
+
+def test_clean_writes_text_and_blocks(tmp_path):
+    (tmp_path / "a.txt").write_text("Menu\n\n" + ARTICLE)
+    out = tmp_path / "o.jsonl"
+    res = CliRunner().invoke(main, ["clean", str(tmp_path / "a.txt"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    [r] = records(out)
+    assert r["id"] == "a" and "council voted" in r["text"]
+    assert {"text", "label", "reason"} <= set(r["blocks"][0])
+    assert "cluster" not in r
+    assert "1 documents in, 1 cleaned, 0 rejected" in res.output
+
+
+def test_directory_ids_are_relative_paths_without_extension(tmp_path):
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "x.txt").write_text(ARTICLE)
+    with gzip.open(d / "sub" / "y.html.gz", "wt") as fh:
+        fh.write("<html><body>" + "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n")) + "</body></html>")
+    (d / "ignored.bin").write_bytes(b"\x00\x01")
+    out = tmp_path / "o.jsonl"
+    res = CliRunner().invoke(main, ["run", str(d), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    recs = {r["id"]: r for r in records(out)}
+    assert set(recs) == {"x", "sub/y"}
+    assert recs["x"]["duplicate_of"] == "sub/y"  # sorted order: sub/ before x
+
+
+def test_stdin_and_stdout(tmp_path):
+    res = CliRunner().invoke(main, ["run", "-", "-o", "-", "-q"], input=ARTICLE)
+    assert res.exit_code == 0
+    [r] = [json.loads(x) for x in res.stdout.splitlines()]
+    assert r["id"] == "stdin" and r["duplicate_of"] is None
+
+
+def test_bad_input_becomes_rejected_records_and_the_run_completes(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_text(ARTICLE)
+    (d / "empty.txt").write_text("")
+    (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (d / "latin1.txt").write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
+    (d / "broken.txt.gz").write_bytes(gzip.compress(ARTICLE.encode())[:40])
+    out, rej = tmp_path / "o.jsonl", tmp_path / "rejected.jsonl"
+    res = CliRunner().invoke(main, ["run", str(d), "-o", str(out), "--rejected", str(rej)])
+    assert res.exit_code == 0, res.output
+    kept = records(out)
+    rejected = {r["id"]: r["error"] for r in records(rej)}
+    assert [r["id"] for r in kept] == ["good"]
+    assert rejected["empty"] == "empty input"
+    assert "binary content" in rejected["binary"]
+    assert "invalid UTF-8 at byte 3" in rejected["latin1"]
+    assert "broken gzip" in rejected["broken"]
+    assert "5 documents in, 1 kept, 0 duplicates" in res.output and "4 rejected" in res.output
+    assert "rejected" in res.output and "empty input" in res.output
+
+
+def test_usage_errors_exit_2_with_clicks_message(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["run"])
+    assert res.exit_code == 2 and "Missing argument" in res.output
+    res = runner.invoke(main, ["run", "-", "--keep", "newest"])
+    assert res.exit_code == 2 and "Invalid value for '--keep'" in res.output
+    res = runner.invoke(main, ["run", "-", "--jaccard-threshold", "2"], input=ARTICLE)
+    assert res.exit_code == 2 and "jaccard_threshold must be a number in (0, 1]" in res.output
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    res = CliRunner().invoke(main, ["run", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert res.exit_code == 1 and "input not found" in res.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_explain_shows_similarities_and_shared_passages(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Home\n\n" + ARTICLE + "\n\nRelated\n\nAn unrelated teaser sentence about sport results today.")
+    b.write_text("Menu\n\n" + ARTICLE)
+    res = CliRunner().invoke(main, ["explain", str(a), str(b)])
+    assert res.exit_code == 0, res.output
+    assert "raw text" in res.output and "main text" in res.output
+    assert "near-duplicates" in res.output and "shared (" in res.output

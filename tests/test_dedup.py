@@ -1,0 +1,99 @@
+"""Near-duplicate decisions: chaining guard, containment, determinism, kept-copy policies."""
+import random
+
+import pytest
+
+from dedupe import Config, Deduplicator, Document
+
+random.seed(1)
+VOCAB = [f"w{i}" for i in range(5000)]
+
+
+def words(n, seed):
+    r = random.Random(seed)
+    return [r.choice(VOCAB) for _ in range(n)]
+
+
+def doc(i, ws, **kw):
+    return Document(id=str(i), text=" ".join(ws), **kw)
+
+
+def run(docs, **cfg):
+    return {d.id: d for d in Deduplicator(Config(**cfg)).process(docs)}
+
+
+def test_exact_and_near_duplicates_join_the_first_copy():
+    base = words(400, 1)
+    edited = list(base)
+    for k in range(0, 400, 40):  # 2.5 % of words changed
+        edited[k] = "changed"
+    out = run([doc("a", base), doc("b", base), doc("c", edited), doc("d", words(400, 2))])
+    assert out["b"].duplicate_of == "a" and out["b"].relation == "exact"
+    assert out["c"].duplicate_of == "a" and out["c"].relation == "near_duplicate"
+    assert 0.6 < out["c"].similarity < 1.0
+    assert out["d"].duplicate_of is None and out["d"].cluster == "d"
+
+
+def test_chain_does_not_merge_ends():
+    """A ~ B ~ C ~ D with A and D unrelated: a document joins a cluster only when
+    similar to its kept document, so the chain cannot pull D in with A."""
+    base = words(1000, 3)
+    fresh = words(1000, 4)
+    step = 130  # each step replaces 130 words: neighbours stay similar, ends do not
+    chain = [base]
+    for s in range(1, 4):
+        chain.append(fresh[: s * step] + base[s * step:])
+    docs = [doc(x, ws) for x, ws in zip("ABCD", chain)]
+    out = run(docs, jaccard_threshold=0.5, lsh_threshold=0.4)
+    assert out["B"].duplicate_of == "A"
+    assert out["D"].duplicate_of != "A" and out["D"].cluster != "A"
+
+
+def test_excerpt_is_found_by_containment():
+    full = words(800, 5)
+    out = run([doc("full", full), doc("excerpt", full[:450])])
+    e = out["excerpt"]
+    assert e.duplicate_of == "full"
+    assert e.relation == "contained_in"
+    assert e.containment >= 0.95 and e.similarity < 0.6
+
+
+def test_results_are_deterministic():
+    docs = lambda: [doc(i, words(300, i % 7)) for i in range(30)]
+    a = [(d.id, d.cluster, d.similarity) for d in Deduplicator().process(docs())]
+    b = [(d.id, d.cluster, d.similarity) for d in Deduplicator().process(docs())]
+    assert a == b
+
+
+@pytest.mark.parametrize("keep, kept", [("first", "short"), ("longest", "long"), ("earliest", "old")])
+def test_kept_copy_policy(keep, kept):
+    ws = words(600, 9)
+    docs = [
+        doc("short", ws[:560], date="2024-03-02"),
+        doc("long", ws + words(10, 10), date="2024-03-03"),
+        doc("old", ws[:580], date="2024-01-01"),
+    ]
+    out = run(docs, keep=keep)
+    assert [d for d in out.values() if d.duplicate_of is None] == [out[kept]]
+    assert all(d.cluster == kept for d in out.values())
+    assert list(out) == ["short", "long", "old"]  # input order kept
+
+
+def test_rejected_documents_pass_through_and_are_counted():
+    dd = Deduplicator()
+    docs = [doc("a", words(100, 1)), Document(id="bad", error="invalid UTF-8 at byte 3")]
+    out = list(dd.process(docs))
+    assert [d.id for d in out] == ["a", "bad"]
+    assert dd.counts["in"] == 2 and dd.counts["rejected"] == 1 and dd.counts["kept"] == 1
+
+
+def test_persistent_sqlite_index_matches_across_runs(tmp_path):
+    path = str(tmp_path / "idx.sqlite")
+    ws = words(500, 11)
+    first = Deduplicator(index=path)
+    list(first.process([doc("old-id", ws)]))
+    first.close()
+    second = Deduplicator(index=path)
+    out = list(second.process([doc("new", ws[:480] + words(20, 12))]))
+    second.close()
+    assert out[0].duplicate_of == "old-id"
