@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .document import MAIN, Block
 from .segment import Segment
+from .template import block_key
 
 __all__ = ["KINDS", "classify", "Classification"]
 
@@ -248,11 +249,11 @@ def _section_kind(text: str) -> str:
 
 
 def classify(segs: list[Segment], *, html: bool = False, page_title: str | None = None,
-             template: set[str] | None = None) -> Classification:
+             template: frozenset[int] | None = None) -> Classification:
     """Label segments and assemble the main text.
 
-    ``template`` is a set of case-folded block texts known (from corpus
-    evidence) to be a site's template; they can never be main.
+    ``template`` holds the :func:`dedupe.template.block_key` of blocks known
+    from corpus evidence to be a site's template; they can never be main.
     """
     n = len(segs)
     if n == 0:
@@ -266,23 +267,22 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
         scores[i] = min(scores[i], -5.0)
-    if template:
-        for i, s in enumerate(segs):
-            if s.text.casefold() in template:
-                scores[i] = min(scores[i], -5.0)
+    is_template = [bool(template) and block_key(s.text) in template for s in segs]
+    for i, t in enumerate(is_template):
+        if t:
+            scores[i] = min(scores[i], -5.0)
     for i, s in enumerate(segs):
         if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.text) or _DISCLAIMER.search(s.text)):
             scores[i] = -0.5 * scores[i]
     start, end = _max_run(scores)
     # Comment threads come after the article: prefer the best run before the
     # first comment line when it holds a real article.
-    walls = [k for k, s in enumerate(segs) if words[k] <= 12 and
-             (_COMMENT_DATE.match(s.text) or _COMMENT_CUE.match(s.text)) and k <= start]
-    for wall in walls[:40]:
-        a, b = _max_run(scores[:wall])
+    dates = [k for k, s in enumerate(segs) if words[k] <= 12 and _COMMENT_DATE.match(s.text)]
+    thread = next((a for a, b in zip(dates, dates[1:]) if b - a <= 40), None)
+    if thread is not None and thread <= start:
+        a, b = _max_run(scores[:thread])
         if b > a and sum(max(0.0, x) for x in scores[a:b]) >= 60:
             start, end = a, b
-            break
     if end <= start:
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
@@ -332,7 +332,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                                                                              s.link_chars > 0.5 * len(t))):
                 label, reason = ("caption", "caption/credit cue") if _CAPTION.search(t) else \
                     ("navigation", "link block inside the article")
-            elif template and t.casefold() in template:
+            elif is_template[k]:
                 label, reason = "boilerplate", "site template (seen across stories)"
         else:
             after = k >= end
@@ -346,7 +346,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
             elif k == title:
                 label, reason = "title", "headline before the article"
-            elif template and t.casefold() in template:
+            elif is_template[k]:
                 label, reason = "boilerplate", "site template (seen across stories)"
             elif not after and prose[k]:
                 label, reason = "boilerplate", "prose before the article (standfirst or teaser)"

@@ -38,7 +38,7 @@ class Config:
     rows: Optional[int] = None
     # verification
     jaccard_threshold: float = 0.6
-    containment_threshold: float = 0.8
+    containment_threshold: float = 0.7
     min_shingles: int = 5
     # clustering
     keep: str = "first"

@@ -9,7 +9,7 @@ from .document import Document
 from .errors import ConfigError
 from .segment import looks_like_html, segment_html, segment_text
 
-__all__ = ["clean", "clean_document", "clean_documents", "to_document"]
+__all__ = ["clean", "clean_document", "clean_documents", "to_document", "dedupe_documents"]
 
 
 def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
@@ -30,15 +30,19 @@ def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
     return Document(id=id, raw=x, format=fmt)
 
 
-def clean_document(doc: Document, config: Config = DEFAULTS) -> Document:
-    """Fill ``blocks``, ``text`` and ``title`` of one document in place (and return it)."""
+def clean_document(doc: Document, config: Config = DEFAULTS,
+                   template: frozenset[int] | None = None) -> Document:
+    """Fill ``blocks``, ``text`` and ``title`` of one document in place (and return it).
+
+    ``template`` holds block keys known from corpus evidence to be site template
+    (see :mod:`dedupe.template`)."""
     if not doc.ok or doc.raw is None:
         return doc
     if doc.format == "html":
         segs, page_title = segment_html(doc.raw)
-        res = classify(segs, html=True, page_title=page_title)
+        res = classify(segs, html=True, page_title=page_title, template=template)
     else:
-        res = classify(segment_text(doc.raw))
+        res = classify(segment_text(doc.raw), template=template)
     doc.blocks, doc.text, doc.title = res.blocks, res.text, res.title
     return doc
 
@@ -66,3 +70,32 @@ def clean_documents(docs: Iterable[Document], config: Config = DEFAULTS) -> Iter
             except Exception as exc:  # one bad page must not stop a batch
                 d.error = f"cleaning failed: {type(exc).__name__}: {exc}"
         yield d
+
+
+def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index: str | None = None,
+                     deduplicator=None) -> Iterator[Document]:
+    """Cleaned documents in, annotated documents out, with corpus template evidence.
+
+    With ``config.template_min_stories`` > 0 this makes two passes: a first
+    deduplication groups copies of one story, blocks seen in that many distinct
+    stories become template, documents holding template blocks are classified
+    again, and the final deduplication runs on the improved main texts. The
+    documents are held in memory for the second pass; set
+    ``template_min_stories=0`` for a single streaming pass.
+    """
+    from .cluster import Deduplicator
+    from .template import TemplateEvidence, block_key
+
+    dd = deduplicator or Deduplicator(config, index=index)
+    if config.template_min_stories <= 0:
+        yield from dd.process(docs)
+        return
+    docs = list(docs)
+    first = Deduplicator(config.replace(keep="first"))
+    list(first.process(docs))
+    template = TemplateEvidence(config.template_min_stories).update(docs).template()
+    if template:
+        for d in docs:
+            if d.ok and any(block_key(b.text) in template for b in d.blocks):
+                clean_document(d, config, template)
+    yield from dd.process(docs)
