@@ -141,7 +141,7 @@ def _max_run(scores: list[float]) -> tuple[int, int]:
 
 def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) -> tuple[int, int]:
     """Split [start, end) at runs of ``gap`` or more non-positive blocks and keep the
-    strongest island, with neighbours at least half as strong (a body split by an
+    strongest island, with neighbours at least a quarter as strong (a body split by an
     embedded widget stays whole; a teaser after a chrome gap does not join it)."""
     islands: list[list[float]] = []  # [i, j, score]
     i = start
@@ -162,9 +162,9 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
         return start, end
     best = max(range(len(islands)), key=lambda m: islands[m][2])
     lo = hi = best
-    while lo > 0 and islands[lo - 1][2] >= 0.5 * islands[best][2]:
+    while lo > 0 and islands[lo - 1][2] >= 0.25 * islands[best][2]:
         lo -= 1
-    while hi < len(islands) - 1 and islands[hi + 1][2] >= 0.5 * islands[best][2]:
+    while hi < len(islands) - 1 and islands[hi + 1][2] >= 0.25 * islands[best][2]:
         hi += 1
     return islands[lo][0], islands[hi][1]
 
@@ -314,6 +314,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     while start < end and (scores[start] <= 0 or _CAPTION.search(segs[start].text)):
         start += 1
     while end > start and (scores[end - 1] <= 0 or _AUTHOR.search(segs[end - 1].text)
+                           or _CAPTION.search(segs[end - 1].text)
                            or _DISCLAIMER.search(segs[end - 1].text)):
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end)
