@@ -14,23 +14,42 @@ from .cluster import Deduplicator, similarity
 from .config import DEFAULTS, FORMATS, KEEP_POLICIES, Config
 from .engine import clean_parallel
 from .errors import DedupeError
-from .io import open_writer, read_inputs
+from .io import Meter, open_writer, read_inputs
+from .io.progress import Progress
+from .io.streams import input_size
+from .io.writers import OUTPUT_FORMATS
+from .pipeline import dedupe_documents
+from .report.stats import RunStats, format_summary
 from .shingle import shingle_hashes, tokens
 
 D = DEFAULTS
 
 
 def _common(f):
-    f = click.option("--format", "format_", type=click.Choice(FORMATS), default=D.format, show_default=True,
-                     help="Input format; auto detects it from the file extension.")(f)
-    f = click.option("-o", "--output", default="-", show_default=True, help="Output JSON Lines file, - for stdout.")(f)
-    f = click.option("--rejected", type=click.Path(dir_okay=False),
-                     help="Write unreadable records here (with their error) instead of into the output.")(f)
-    f = click.option("--workers", type=click.IntRange(1), default=D.workers, show_default=True,
-                     help="Processes for cleaning.")(f)
-    f = click.option("--no-blocks", is_flag=True, help="Leave the labelled blocks out of the output.")(f)
-    f = click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")(f)
-    f = click.argument("inputs", nargs=-1, required=True)(f)
+    options = [
+        click.argument("inputs", nargs=-1, required=True),
+        click.option("--format", "format_", type=click.Choice(FORMATS), default=D.format, show_default=True,
+                     help="Input format; auto detects it from the extension (or, for stdin, the content)."),
+        click.option("-o", "--output", default="-", show_default=True,
+                     help="Output file: JSON Lines, or Parquet for *.parquet; - for stdout."),
+        click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="auto", show_default=True,
+                     help="Output format; auto takes it from the output's extension."),
+        click.option("--rejected", type=click.Path(dir_okay=False),
+                     help="Write unreadable records here (with their error) instead of into the output."),
+        click.option("--id-field", default=D.id_field, show_default=True, help="JSON Lines/Parquet: id field."),
+        click.option("--text-field", default=D.text_field, show_default=True,
+                     help="JSON Lines/Parquet: plain-text field."),
+        click.option("--html-field", default=D.html_field, show_default=True,
+                     help="JSON Lines/Parquet: HTML field (used when present)."),
+        click.option("--url-field", default=D.url_field, show_default=True, help="JSON Lines/Parquet: URL field."),
+        click.option("--workers", type=click.IntRange(1), default=D.workers, show_default=True,
+                     help="Processes for cleaning."),
+        click.option("--no-blocks", is_flag=True, help="Leave the labelled blocks out of the output."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr."),
+        click.option("-v", "--verbose", is_flag=True, help="Also list every rejected record on stderr."),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
     return f
 
 
@@ -39,8 +58,8 @@ def _common(f):
 def main() -> None:
     """Separate scraped news from its boilerplate and find near-duplicate articles.
 
-    INPUT is a file, a directory (read recursively: *.txt, *.html, *.htm, also
-    .gz) or - for stdin.
+    INPUT is a file, a directory (read recursively: *.txt, *.html, *.htm,
+    *.jsonl, *.ndjson, *.warc, each also .gz, and *.parquet) or - for stdin.
     """
 
 
@@ -51,28 +70,61 @@ def _config(**kw) -> Config:
         raise click.BadParameter(str(exc)) from exc
 
 
-class _Outputs:
-    """Main and rejected outputs, written atomically; counts every record."""
+class _Run:
+    """One run's outputs, progress bar and statistics. Every document passes
+    through :meth:`write`, so the summary accounts for all of them."""
 
-    def __init__(self, output: str, rejected: str | None):
-        self.out = open_writer(output)
-        self.rej = open_writer(rejected) if rejected else None
-        self.rejected = 0
+    def __init__(self, inputs, output: str, output_format: str, rejected: str | None, quiet: bool, verbose: bool):
+        self.t0 = time.perf_counter()
+        self.quiet, self.verbose = quiet, verbose
+        self.read = 0
+        show = not quiet and sys.stderr.isatty()
+        self.meter = Meter((input_size(i for i in inputs if i != "-") or None) if show else None)
+        self.progress = Progress(self.meter, enabled=show)
+        self.stats = RunStats()
+        self.out = open_writer(output, output_format)
+        try:
+            self.rej = open_writer(rejected) if rejected else None
+        except BaseException:
+            self.out.abort()
+            raise
 
-    def write(self, doc, *, dedup: bool, blocks: bool) -> None:
+    def counted(self, docs):
+        """The input documents, counted as they are read."""
+        for d in docs:
+            self.read += 1
+            yield d
+
+    def ticking(self, docs):
+        """Cleaned documents, each moving the progress bar (cleaning is the costly
+        step, and deduplication may hold documents back for a second pass)."""
+        for d in docs:
+            self.progress.update()
+            yield d
+
+    def write(self, doc, *, dedup: bool, blocks: bool, drop: bool = False) -> None:
+        self.stats.add_doc(doc)
         if not doc.ok:
-            self.rejected += 1
-            click.echo(f"dedupe: rejected {doc.source or doc.id}: {doc.error}", err=True)
+            if self.verbose:
+                self.progress.echo(f"dedupe: rejected {doc.source or doc.id}: {doc.error}")
             (self.rej or self.out).write(doc.to_record())
-            return
-        self.out.write(doc.to_record(include_blocks=blocks, dedup=dedup))
+        elif not drop:
+            self.out.write(doc.to_record(include_blocks=blocks, dedup=dedup))
 
-    def close(self) -> None:
+    def finish(self, command: str, dedup: bool) -> None:
+        self.progress.close()
         self.out.close()
         if self.rej:
             self.rej.close()
+        if not self.quiet:
+            click.echo(format_summary(self.stats, time.perf_counter() - self.t0, command=command, dedup=dedup),
+                       err=True)
+        if self.read != self.stats.docs_in or not self.stats.balanced:
+            raise click.ClickException(f"accounting mismatch: {self.read} documents read, "
+                                       f"{self.stats.docs_in} accounted for")
 
     def abort(self) -> None:
+        self.progress.close()
         self.out.abort()
         if self.rej:
             self.rej.abort()
@@ -89,29 +141,30 @@ def _guard(fn):
     return wrapper
 
 
+def _input_config(format_, id_field, text_field, html_field, url_field, **kw) -> Config:
+    return _config(format=format_, id_field=id_field, text_field=text_field, html_field=html_field,
+                   url_field=url_field, **kw)
+
+
 @main.command()
 @_common
-@click.option("--explain", is_flag=True, help="Print each document's blocks with label and reason (to stdout).")
+@click.option("--explain", is_flag=True, help="Print each document's blocks with label and reason (to stderr).")
 @_guard
-def clean(inputs, output, format_, rejected, workers, no_blocks, quiet, explain):
+def clean(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
+          no_blocks, quiet, verbose, explain):
     """Separate the main text from boilerplate (no deduplication)."""
-    cfg = _config(format=format_, workers=workers)
-    t0 = time.perf_counter()
-    outs = _Outputs(output, rejected)
-    n = 0
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers)
+    run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
     try:
-        for doc in clean_parallel(read_inputs(inputs, cfg.format), cfg):
-            n += 1
+        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
+        for doc in run_.ticking(clean_parallel(docs, cfg)):
             if explain and doc.ok:
                 _explain_blocks(doc)
-            outs.write(doc, dedup=False, blocks=not no_blocks)
+            run_.write(doc, dedup=False, blocks=not no_blocks)
     except BaseException:
-        outs.abort()
+        run_.abort()
         raise
-    outs.close()
-    if not quiet:
-        click.echo(f"dedupe clean: {n} documents in, {n - outs.rejected} cleaned, {outs.rejected} rejected, "
-                   f"{time.perf_counter() - t0:.2f}s", err=True)
+    run_.finish("clean", dedup=False)
 
 
 def _explain_blocks(doc) -> None:
@@ -140,31 +193,53 @@ def _explain_blocks(doc) -> None:
 @click.option("--index", "index_path", default=None,
               help="Persistent SQLite index file, reused across runs (default: in memory).")
 @_guard
-def run(inputs, output, format_, rejected, workers, no_blocks, quiet, keep, drop_duplicates, shingle_size,
-        num_perm, lsh_threshold, bands, rows, jaccard_threshold, containment_threshold, index_path):
+def run(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
+        no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold, bands, rows,
+        jaccard_threshold, containment_threshold, index_path):
     """Clean, then detect near-duplicate articles (the main job)."""
-    cfg = _config(format=format_, workers=workers, keep=keep, shingle_size=shingle_size, num_perm=num_perm,
-                  lsh_threshold=lsh_threshold, bands=bands, rows=rows, jaccard_threshold=jaccard_threshold,
-                  containment_threshold=containment_threshold)
-    t0 = time.perf_counter()
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, keep=keep,
+                        shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold, bands=bands,
+                        rows=rows, jaccard_threshold=jaccard_threshold,
+                        containment_threshold=containment_threshold)
+    if verbose:
+        b, r = cfg.band_rows
+        click.echo(f"dedupe run: LSH {b} bands x {r} rows, Jaccard >= {cfg.jaccard_threshold}, "
+                   f"containment >= {cfg.containment_threshold}, keep {cfg.keep}", err=True)
     dd = Deduplicator(cfg, index=index_path)
-    outs = _Outputs(output, rejected)
     try:
-        for doc in dd.process(clean_parallel(read_inputs(inputs, cfg.format), cfg)):
-            if drop_duplicates and doc.ok and doc.duplicate_of is not None:
-                continue
-            outs.write(doc, dedup=True, blocks=not no_blocks)
+        run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
     except BaseException:
-        outs.abort()
         dd.close()
         raise
-    outs.close()
+    try:
+        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
+        for doc in dedupe_documents(run_.ticking(clean_parallel(docs, cfg)), cfg, deduplicator=dd):
+            run_.write(doc, dedup=True, blocks=not no_blocks,
+                       drop=drop_duplicates and doc.duplicate_of is not None)
+    except BaseException:
+        run_.abort()
+        dd.close()
+        raise
     dd.close()
-    c = dd.counts
-    if not quiet:
-        click.echo(f"dedupe run: {c['in']} documents in, {c['kept']} kept, {c['duplicates']} duplicates "
-                   f"({c['exact']} exact, {c['near_duplicate']} near, {c['contained_in'] + c['contains']} "
-                   f"containment), {c['rejected']} rejected, {time.perf_counter() - t0:.2f}s", err=True)
+    run_.finish("run", dedup=True)
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default="report.html", show_default=True, help="The HTML page to write.")
+@click.option("--max-clusters", type=click.IntRange(0), default=100, show_default=True,
+              help="Clusters listed (largest first), each with all its members.")
+@click.option("--max-docs", type=click.IntRange(0), default=50, show_default=True,
+              help="Kept documents without duplicates and rejected records shown besides the clusters.")
+@_guard
+def report(results, output, max_clusters, max_docs):
+    """Write a self-contained HTML report of a run's RESULTS (JSON Lines or
+    Parquet output of `dedupe run`): overview, clusters, every document's
+    labelled blocks and side-by-side duplicates."""
+    from .report import write_report
+
+    n = write_report(results, output, max_clusters=max_clusters, max_docs=max_docs)
+    click.echo(f"dedupe report: {n} documents summarised, written to {output}", err=True)
 
 
 @main.command()

@@ -47,6 +47,11 @@ class Config:
     template_min_stories: int = 3
     # input / execution
     format: str = "auto"
+    # JSON Lines / Parquet input: fields holding the id, plain text, HTML and URL
+    id_field: str = "id"
+    text_field: str = "text"
+    html_field: str = "html"
+    url_field: str = "url"
     workers: int = 1
     batch_size: int = 256
 
@@ -79,6 +84,11 @@ class Config:
               f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
         check(self.format in FORMATS,
               f"format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        for name in ("id_field", "text_field", "html_field", "url_field"):
+            v = getattr(self, name)
+            check(isinstance(v, str) and v != "", f"{name} must be a non-empty field name, got {v!r}")
+        check(self.text_field != self.html_field,
+              f"text_field and html_field must differ, both are {self.text_field!r}")
         check(isinstance(self.workers, int) and self.workers >= 1,
               f"workers must be a positive integer, got {self.workers!r}")
         check(self.batch_size >= 1, f"batch_size must be positive, got {self.batch_size!r}")

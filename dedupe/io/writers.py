@@ -1,15 +1,59 @@
 """Atomic writers: output goes to a temporary file beside the target and is
-renamed into place only when the run completes, so a crash never leaves a
-half-written result."""
+renamed into place only when the run completes, so a failed run leaves neither
+a half-written result nor a temporary file, and an existing output untouched."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
 import tempfile
-from typing import IO
+from typing import IO, Iterable
 
-__all__ = ["JsonlWriter", "open_writer"]
+from ..document import Document
+from ..errors import ConfigError
+
+__all__ = ["AtomicFile", "JsonlWriter", "open_writer", "output_format", "write_jsonl", "OUTPUT_FORMATS"]
+
+OUTPUT_FORMATS = ("auto", "jsonl", "parquet")
+
+
+class AtomicFile:
+    """A temporary path beside ``path`` that :meth:`commit` renames into place
+    and :meth:`discard` deletes."""
+
+    def __init__(self, path: str):
+        self.path = path
+        d = os.path.dirname(os.path.abspath(path))
+        os.makedirs(d, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=".dedupe-", suffix=".part", dir=d)
+        os.close(fd)
+
+    def commit(self) -> None:
+        """Rename into place, with the replaced file's permissions (else the umask's)."""
+        try:
+            mode = os.stat(self.path).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+
+def _jsonable(value):
+    """JSON for values JSON has no type for (dates and times from Parquet, bytes, numpy)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
 
 
 class JsonlWriter:
@@ -18,34 +62,38 @@ class JsonlWriter:
     def __init__(self, path: str):
         self.path = path
         self.count = 0
-        self._tmp: str | None = None
+        self._file: AtomicFile | None = None
         if path == "-":
             self._fh: IO[str] = sys.stdout
         else:
-            d = os.path.dirname(os.path.abspath(path))
-            os.makedirs(d, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=".dedupe-", suffix=".part", dir=d)
-            self._fh = os.fdopen(fd, "w", encoding="utf-8")
+            self._file = AtomicFile(path)
+            self._fh = open(self._file.tmp, "w", encoding="utf-8")
 
     def write(self, record: dict) -> None:
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")
         self.count += 1
 
     def close(self) -> None:
-        if self._tmp is None:
+        """Finish: flush, and for a file rename it into place."""
+        if self._file is None:
             self._fh.flush()
             return
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self.path)
-        self._tmp = None
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._file.commit()
+        except BaseException:
+            self.abort()
+            raise
+        self._file = None
 
     def abort(self) -> None:
-        if self._tmp is not None:
+        """Give up: the temporary file is removed, the target left as it was."""
+        if self._file is not None:
             self._fh.close()
-            os.unlink(self._tmp)
-            self._tmp = None
+            self._file.discard()
+            self._file = None
 
     def __enter__(self):
         return self
@@ -57,6 +105,38 @@ class JsonlWriter:
             self.abort()
 
 
-def open_writer(path: str, format: str = "jsonl") -> JsonlWriter:
-    """A writer for ``path`` (``-`` is stdout)."""
+def output_format(path: str, format: str = "auto") -> str:
+    """``jsonl`` or ``parquet``: as given, else by the extension of ``path``."""
+    if format not in OUTPUT_FORMATS:
+        raise ConfigError(f"output format must be one of {', '.join(OUTPUT_FORMATS)}, got {format!r}")
+    if format == "auto":
+        format = "parquet" if path.lower().endswith((".parquet", ".pq")) else "jsonl"
+    if format == "parquet" and path == "-":
+        raise ConfigError("Parquet output needs a file: give -o FILE.parquet")
+    return format
+
+
+def open_writer(path: str, format: str = "auto"):
+    """An atomic writer for ``path`` (``-`` is stdout): JSON Lines, or Parquet for
+    ``format="parquet"`` or a ``.parquet`` path."""
+    if output_format(path, format) == "parquet":
+        from .parquet import ParquetWriter
+
+        return ParquetWriter(path)
     return JsonlWriter(path)
+
+
+def write_records(docs: Iterable[Document | dict], writer, *, include_blocks: bool = True,
+                  dedup: bool = True) -> int:
+    """Write documents (or ready records) with ``writer`` and close it; on any error
+    the writer is aborted, so nothing is left behind. Returns the number written."""
+    with writer:
+        for d in docs:
+            writer.write(d.to_record(include_blocks=include_blocks, dedup=dedup)
+                         if isinstance(d, Document) else d)
+    return writer.count
+
+
+def write_jsonl(docs: Iterable[Document | dict], path: str, **kw) -> int:
+    """Write documents to a JSON Lines file atomically (``-`` is stdout); the number written."""
+    return write_records(docs, JsonlWriter(path), **kw)

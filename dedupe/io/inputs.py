@@ -1,0 +1,139 @@
+"""Which reader reads what: files, directories and stdin, by extension or by content.
+
+A directory is read recursively in sorted order; with ``format="auto"`` it
+takes every file with a known extension (``.txt``, ``.html``/``.htm``,
+``.jsonl``/``.ndjson``, ``.warc``, ``.parquet``, each text format also
+``.gz``). Stdin (``-``) is detected by its first bytes: gzip is unpacked,
+``WARC/`` is an archive, a first non-blank ``{`` is JSON Lines, anything else
+one text or HTML document.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from ..config import DEFAULTS, Config
+from ..document import Document
+from ..errors import ConfigError
+from .files import decode, read_file, strip_gz
+from .jsonl import read_jsonl, read_jsonl_stream
+from .records import Fields
+from .streams import Meter, gunzipped
+
+__all__ = ["read_inputs", "read_path", "format_of", "sniff_format"]
+
+_EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".warc": "warc", ".parquet": "parquet"}
+
+
+def format_of(name: str) -> str | None:
+    """The input format a file name implies, or ``None`` when it implies none."""
+    base = strip_gz(name.lower())
+    ext = os.path.splitext(base)[1]
+    fmt = _EXTENSIONS.get(ext)
+    return None if fmt == "parquet" and base != name.lower() else fmt
+
+
+def sniff_format(head: bytes) -> str:
+    """The format of (decompressed) content from its first bytes: ``warc``,
+    ``parquet``, ``jsonl`` or ``auto`` (one text or HTML document)."""
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] == b"{":
+        return "jsonl"
+    return "auto"
+
+
+def _read_file(path: Path, fmt: str, root: Path | None, fields: Fields, config: Config,
+               meter: Meter | None) -> Iterator[Document]:
+    if fmt == "jsonl":
+        yield from read_jsonl(path, id_field=fields.id, text_field=fields.text, html_field=fields.html,
+                              url_field=fields.url, meter=meter)
+    elif fmt == "warc":
+        from .warc import read_warc
+
+        yield from read_warc(path, meter=meter)
+    elif fmt == "parquet":
+        from .parquet import read_parquet
+
+        yield from read_parquet(path, id_field=fields.id, text_field=fields.text, html_field=fields.html,
+                                url_field=fields.url, batch_size=config.batch_size, meter=meter)
+    else:
+        yield read_file(path, fmt, root, meter)
+
+
+def _sniff_file(path: Path) -> str:
+    with open(path, "rb") as raw, gunzipped(io.BufferedReader(raw)) as fh:
+        try:
+            return sniff_format(fh.peek(512)[:512] if hasattr(fh, "peek") else fh.read(512))
+        except (OSError, EOFError):
+            return "auto"
+
+
+def read_path(path: str | os.PathLike, format: str | None = None, *, config: Config = DEFAULTS,
+              meter: Meter | None = None) -> Iterator[Document]:
+    """Documents from one file or (recursively, in sorted order) one directory."""
+    fmt = format or config.format
+    fields = Fields.from_config(config)
+    p = Path(path)
+    if p.is_dir():
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            ffmt = fmt if fmt != "auto" else format_of(f.name)
+            if ffmt is not None:
+                yield from _read_file(f, ffmt, p, fields, config, meter)
+        return
+    if not p.exists():
+        raise ConfigError(f"input not found: {path}")
+    if fmt == "auto":
+        fmt = format_of(p.name) or _sniff_file(p)
+    yield from _read_file(p, fmt, None, fields, config, meter)
+
+
+def _read_stdin(fmt: str, fields: Fields) -> Iterator[Document]:
+    stream: BinaryIO = sys.stdin.buffer
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)
+    stream = gunzipped(stream)
+    if fmt == "auto":
+        fmt = sniff_format(stream.peek(512)[:512])
+    if fmt == "jsonl":
+        yield from read_jsonl_stream(stream, "-", fields)
+    elif fmt == "warc":
+        from .warc import read_warc_stream
+
+        yield from read_warc_stream(stream, "-")
+    elif fmt == "parquet":
+        raise ConfigError("Parquet cannot be read from stdin (it needs random access); give the file's path")
+    else:
+        doc = Document(id="stdin", format="text" if fmt == "auto" else fmt, source="-")
+        try:
+            doc.raw = decode(stream.read(), doc.format)
+        except ValueError as exc:
+            doc.error = str(exc)
+        else:
+            if fmt == "auto":
+                from ..segment import looks_like_html
+
+                doc.format = "html" if looks_like_html(doc.raw) else "text"
+        yield doc
+
+
+def read_inputs(inputs: Iterable[str], format: str | None = None, *, config: Config = DEFAULTS,
+                meter: Meter | None = None) -> Iterator[Document]:
+    """Documents from files, directories and ``-`` (stdin), in the order given.
+
+    ``format`` (default ``config.format``) forces one input format; the field
+    names for JSON Lines and Parquet come from ``config``. ``meter`` counts the
+    bytes read, for a progress bar.
+    """
+    fmt = format or config.format
+    for item in inputs:
+        if str(item) == "-":
+            yield from _read_stdin(fmt, Fields.from_config(config))
+        else:
+            yield from read_path(item, fmt, config=config, meter=meter)

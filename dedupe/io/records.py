@@ -1,0 +1,71 @@
+"""Structured records (a JSON Lines object, a Parquet row) to documents.
+
+The id, text, HTML and URL come from named fields; every other field is carried
+through untouched in :attr:`Document.meta` and so reaches the output. A record
+without usable text becomes a rejected document that says what was missing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Document
+
+__all__ = ["Fields", "record_to_document", "rejected"]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of a record hold the id, plain text, HTML and URL.
+
+    When a record has a non-empty HTML field it is cleaned as HTML, else its
+    text field is cleaned as plain text.
+    """
+
+    id: str = "id"
+    text: str = "text"
+    html: str = "html"
+    url: str = "url"
+
+    @classmethod
+    def from_config(cls, config) -> "Fields":
+        return cls(config.id_field, config.text_field, config.html_field, config.url_field)
+
+
+def rejected(source: str, error: str, meta: dict[str, Any] | None = None, id: str | None = None,
+             url: str | None = None) -> Document:
+    """A document that could not be read: its id defaults to ``source`` (file:line)."""
+    return Document(id=id or source, url=url, source=source, error=error, meta=meta or {})
+
+
+def _text_of(rec: dict, name: str) -> str | None:
+    value = rec.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} holds {type(value).__name__}, not a string")
+    return value
+
+
+def record_to_document(rec: Any, fields: Fields, source: str) -> Document:
+    """One record as a document; ``source`` (file:line or file:row) names where it came from."""
+    if not isinstance(rec, dict):
+        return rejected(source, f"expected an object with fields, got {type(rec).__name__}")
+    meta = {k: v for k, v in rec.items() if k not in (fields.id, fields.text, fields.html, fields.url)}
+    raw_id = rec.get(fields.id)
+    doc_id = str(raw_id) if raw_id not in (None, "") else None
+    url = rec.get(fields.url)
+    url = str(url) if url is not None else None
+    try:
+        html, text = _text_of(rec, fields.html), _text_of(rec, fields.text)
+    except ValueError as exc:
+        return rejected(source, str(exc), meta, doc_id, url)
+    if html and html.strip():
+        raw, fmt = html, "html"
+    elif text and text.strip():
+        raw, fmt = text, "text"
+    else:
+        what = "empty" if (html is not None or text is not None) else "missing"
+        return rejected(source, f"{what} text: no non-empty {fields.text!r} or {fields.html!r} field",
+                        meta, doc_id, url)
+    return Document(id=doc_id or source, raw=raw, format=fmt, url=url, source=source, meta=meta)

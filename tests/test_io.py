@@ -1,0 +1,337 @@
+"""Readers and writers: JSON Lines, WARC (plain, gzip, truncated), Parquet, stdin,
+atomic output and bounded memory."""
+import gzip
+import io
+import json
+import os
+import sys
+import tracemalloc
+from datetime import datetime
+
+import pytest
+
+from dedupe import Config, Document
+from dedupe.errors import DedupeError
+from dedupe.io import (JsonlWriter, Meter, ParquetWriter, read_inputs, read_jsonl, read_parquet, read_warc,
+                       write_jsonl, write_parquet)
+from dedupe.io.inputs import sniff_format
+from dedupe.io.progress import Progress
+from dedupe.io.streams import gunzipped
+from dedupe.io.warc import decode_http, read_warc_stream
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+pytest.importorskip("fastwarc")
+
+PARA = ("The council voted on Monday to approve the new housing plan, which will add thousands of homes "
+        "near the station over the next decade, officials said.")
+
+
+# ---------------------------------------------------------------- WARC helpers
+
+def warc_record(uri: str, rid: str, body: bytes, *, ctype: str = "text/html; charset=utf-8",
+                status: str = "200 OK", wtype: str = "response") -> bytes:
+    """One WARC/1.0 record holding an HTTP response (or request), written by hand."""
+    if wtype == "request":
+        block = f"GET / HTTP/1.1\r\nHost: {uri}\r\n\r\n".encode()
+        msg = "request"
+    else:
+        block = (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+        msg = "response"
+    head = (f"WARC/1.0\r\nWARC-Type: {wtype}\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n"
+            f"WARC-Target-URI: {uri}\r\nWARC-Date: 2024-05-01T12:00:00Z\r\n"
+            f"Content-Type: application/http; msgtype={msg}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+def page(title: str, body: str = PARA) -> str:
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p><p>{body}</p></body></html>"
+
+
+def sample_records() -> list[bytes]:
+    return [
+        warc_record("https://a.example/1", "1111", page("Héllo wörld").encode("utf-8")),
+        warc_record("https://a.example/req", "req1", b"", wtype="request"),
+        warc_record("https://a.example/2", "2222", page("Grüße aus Köln").encode("latin-1"),
+                    ctype="text/html; charset=iso-8859-1"),
+        warc_record("https://a.example/logo.png", "img1", b"\x89PNG\r\n\x1a\n\x00\x00", ctype="image/png"),
+        warc_record("https://a.example/gone", "gone1", b"<html>gone</html>", status="404 Not Found"),
+        warc_record("https://a.example/3", "3333", page("Third").encode("utf-8")),
+    ]
+
+
+def write_warc(path, records, gz: bool) -> bytes:
+    data = b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
+    path.write_bytes(data)
+    return data
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+def test_jsonl_fields_meta_and_rejected_lines(tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_bytes(b"\n".join([
+        json.dumps({"id": "a", "text": PARA, "url": "https://x/a", "lang": "en", "tags": ["x", 1]}).encode(),
+        b"",
+        b'{"id": "broken", "text": "unterminated',
+        json.dumps({"id": "h", "html": page("T"), "text": "ignored when html is present"}).encode(),
+        json.dumps({"id": "nt"}).encode(),
+        json.dumps({"id": "num", "text": 42}).encode(),
+        b"[1, 2]",
+        b'{"id": "bad-utf8", "text": "caf\xe9"}',
+        json.dumps({"text": PARA}).encode(),
+    ]) + b"\n")
+    docs = list(read_jsonl(p))
+    by_source = {d.source.rsplit(":", 1)[1]: d for d in docs}
+    assert len(docs) == 8  # the blank line is skipped
+    a = by_source["1"]
+    assert (a.id, a.url, a.format, a.raw) == ("a", "https://x/a", "text", PARA)
+    assert a.meta == {"lang": "en", "tags": ["x", 1]}
+    assert "invalid JSON" in by_source["3"].error and by_source["3"].id == f"{p}:3"
+    assert by_source["4"].format == "html" and by_source["4"].raw.startswith("<html>")
+    assert "missing text" in by_source["5"].error and by_source["5"].id == "nt"
+    assert "holds int, not a string" in by_source["6"].error
+    assert "expected an object" in by_source["7"].error
+    assert "invalid UTF-8" in by_source["8"].error
+    assert by_source["9"].ok and by_source["9"].id == f"{p}:9"  # no id field: file:line
+
+
+def test_jsonl_custom_field_names_and_gzip(tmp_path):
+    p = tmp_path / "in.jsonl.gz"
+    with gzip.open(p, "wt") as fh:
+        fh.write(json.dumps({"doc_id": 7, "body": PARA, "link": "https://x/7", "id": "kept-as-meta"}) + "\n")
+    [d] = read_jsonl(p, id_field="doc_id", text_field="body", url_field="link")
+    assert (d.id, d.url, d.raw) == ("7", "https://x/7", PARA)
+    assert d.meta == {"id": "kept-as-meta"}
+    assert d.to_record()["id"] == "7"  # the pass-through field does not override the output id
+
+
+def test_jsonl_meta_reaches_the_output_record(tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": "a", "text": PARA, "lang": "de", "score": 0.5}) + "\n")
+    [d] = read_jsonl(p)
+    rec = d.to_record()
+    assert rec["lang"] == "de" and rec["score"] == 0.5 and rec["id"] == "a"
+
+
+# ---------------------------------------------------------------- WARC
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_response_records_become_documents(tmp_path, gz):
+    p = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    write_warc(p, sample_records(), gz)
+    docs = list(read_warc(p))
+    assert [d.id for d in docs] == ["<urn:uuid:1111>", "<urn:uuid:2222>", "<urn:uuid:3333>"]
+    assert all(d.ok and d.format == "html" for d in docs)
+    assert [d.url for d in docs] == ["https://a.example/1", "https://a.example/2", "https://a.example/3"]
+    assert "Héllo wörld" in docs[0].raw
+    assert "Grüße aus Köln" in docs[1].raw  # decoded by its HTTP charset
+    assert docs[0].source == f"{p}:0" and docs[0].meta == {"warc_date": "2024-05-01T12:00:00Z"}
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_truncated_warc_yields_records_before_the_break_and_a_rejection(tmp_path, gz):
+    recs = sample_records()
+    full = write_warc(tmp_path / "full", recs, gz)
+    p = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    p.write_bytes(full[:len(full) - 150])  # cut inside the last record
+    docs = list(read_warc(p))
+    assert [d.id for d in docs if d.ok] == ["<urn:uuid:1111>", "<urn:uuid:2222>"]
+    [bad] = [d for d in docs if not d.ok]
+    assert docs[-1] is bad and "truncated" in bad.error
+    assert bad.source.startswith(str(p) + ":")
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_cut_anywhere_never_raises_and_keeps_every_whole_record(gz):
+    recs = [warc_record(f"https://a/{i}", f"{i}{i}{i}", page(f"T{i}").encode()) for i in range(3)]
+    parts = [gzip.compress(r) if gz else r for r in recs]
+    data = b"".join(parts)
+    ends = [sum(len(x) for x in parts[:k + 1]) for k in range(len(parts))]
+    for cut in range(0, len(data) + 1, 3):
+        docs = list(read_warc_stream(gunzipped(io.BufferedReader(io.BytesIO(data[:cut]))), "x"))
+        whole = sum(1 for e in ends if e <= cut)
+        ok = [d for d in docs if d.ok]
+        assert len(ok) >= whole, cut
+        assert len(docs) - len(ok) <= 1 and all(d.ok for d in docs[:-1]), cut
+        if cut not in ends and cut != 0 and (gz or not any(e - 4 <= cut <= e for e in ends)):
+            assert not docs[-1].ok, cut  # a break inside a record is always reported
+
+
+def test_not_a_warc_file_is_one_rejected_record(tmp_path):
+    p = tmp_path / "junk.warc"
+    p.write_bytes(b"this is not a WARC file at all\n" * 10)
+    [d] = read_warc(p)
+    assert not d.ok and "no readable WARC record" in d.error
+
+
+def test_decode_http_charsets():
+    assert decode_http("café".encode("cp1252"), "iso-8859-1") == "café"  # WHATWG: latin-1 means cp1252
+    assert decode_http('<meta charset="utf-8">é'.encode(), None).endswith("é")
+    assert decode_http(b"caf\xe9", "no-such-charset") == "caf\ufffd"
+    with pytest.raises(ValueError, match="empty"):
+        decode_http(b"  ", "utf-8")
+
+
+# ---------------------------------------------------------------- Parquet
+
+def test_parquet_read_in_batches_with_fields_and_meta(tmp_path):
+    p = tmp_path / "in.parquet"
+    rows = [{"key": f"k{i}", "content": PARA if i != 3 else None, "lang": "en", "n": i,
+             "ts": datetime(2024, 1, i + 1)} for i in range(5)]
+    pq.write_table(pa.Table.from_pylist(rows), p, row_group_size=2)
+    meter = Meter()
+    docs = list(read_parquet(p, id_field="key", text_field="content", batch_size=2, meter=meter))
+    assert [d.id for d in docs] == ["k0", "k1", "k2", "k3", "k4"]
+    assert docs[0].meta == {"lang": "en", "n": 0, "ts": datetime(2024, 1, 1)}
+    assert not docs[3].ok and docs[3].source == f"{p}:4" and "missing text" in docs[3].error
+    assert meter.done == os.path.getsize(p)
+
+
+def test_parquet_write_round_trip(tmp_path):
+    d = Document(id="a", raw=PARA, text=PARA, title="T", url="https://x/a", meta={"lang": "en", "n": 3})
+    d.cluster, d.similarity = "a", None
+    from dedupe.document import Block
+    d.blocks = [Block(PARA, "main", "prose"), Block("Menu", "navigation", "link list")]
+    bad = Document(id="b", source="in.jsonl:2", error="invalid JSON", meta={"lang": "fr", "n": 4})
+    out = tmp_path / "out.parquet"
+    assert write_parquet([d, bad], str(out)) == 2
+    rows = pq.read_table(out).to_pylist()
+    assert rows[0]["blocks"][1] == {"text": "Menu", "label": "navigation", "reason": "link list"}
+    assert rows[0]["lang"] == "en" and rows[0]["n"] == 3 and rows[0]["error"] is None
+    assert rows[1]["error"] == "invalid JSON" and rows[1]["text"] is None
+    assert [f.name for f in pq.read_schema(out)][:3] == ["id", "url", "source"]
+
+
+def test_parquet_writer_refuses_a_field_that_appears_late(tmp_path):
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"previous")
+    w = ParquetWriter(str(out), row_group=2)
+    with pytest.raises(DedupeError, match="first appear after"):
+        with w:
+            for i in range(5):
+                w.write({"id": str(i), **({"late": 1} if i == 4 else {})})
+    assert out.read_bytes() == b"previous"
+    assert sorted(os.listdir(tmp_path)) == ["out.parquet"]
+
+
+# ---------------------------------------------------------------- atomic output
+
+def _docs_then_fail(n):
+    for i in range(n):
+        yield Document(id=str(i), raw=PARA, text=PARA)
+    raise RuntimeError("disk on fire")
+
+
+@pytest.mark.parametrize("name, write", [("out.jsonl", write_jsonl), ("out.parquet", write_parquet)])
+def test_a_failure_mid_write_leaves_no_partial_output_and_no_temp_file(tmp_path, name, write):
+    out = tmp_path / name
+    with pytest.raises(RuntimeError):
+        write(_docs_then_fail(5000), str(out))
+    assert os.listdir(tmp_path) == []
+    out.write_text("old result")
+    with pytest.raises(RuntimeError):
+        write(_docs_then_fail(5000), str(out))
+    assert out.read_text() == "old result" and os.listdir(tmp_path) == [name]
+
+
+def test_jsonl_writer_commits_with_normal_permissions(tmp_path):
+    out = tmp_path / "o.jsonl"
+    with JsonlWriter(str(out)) as w:
+        w.write({"id": "a", "when": datetime(2024, 1, 2), "raw": b"\x00\x01"})
+    assert json.loads(out.read_text()) == {"id": "a", "when": "2024-01-02T00:00:00", "raw": "AAE="}
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# ---------------------------------------------------------------- stdin and detection
+
+def test_sniff_format():
+    assert sniff_format(b"WARC/1.0\r\n") == "warc"
+    assert sniff_format(b"PAR1....") == "parquet"
+    assert sniff_format(b"\n  {\"id\": 1}") == "jsonl"
+    assert sniff_format(b"<html>") == "auto" and sniff_format(b"Plain text") == "auto"
+
+
+class _Stdin:
+    def __init__(self, data: bytes):
+        self.buffer = io.BytesIO(data)
+
+
+@pytest.mark.parametrize("data, fmt, expect", [
+    (b'\n{"id": "x", "text": "%s"}\n' % PARA.encode(), "auto", ["x"]),
+    (gzip.compress(b'{"id": "z", "text": "%s"}\n' % PARA.encode()), "auto", ["z"]),
+    (b"".join(sample_records()), "auto", ["<urn:uuid:1111>", "<urn:uuid:2222>", "<urn:uuid:3333>"]),
+    (gzip.compress(b"".join(sample_records())), "warc", ["<urn:uuid:1111>", "<urn:uuid:2222>", "<urn:uuid:3333>"]),
+    (PARA.encode(), "auto", ["stdin"]),
+])
+def test_stdin_formats_given_or_detected(monkeypatch, data, fmt, expect):
+    monkeypatch.setattr(sys, "stdin", _Stdin(data))
+    docs = list(read_inputs(["-"], fmt))
+    assert [d.id for d in docs] == expect and all(d.ok for d in docs)
+
+
+def test_directory_reads_every_known_format(tmp_path):
+    (tmp_path / "a.txt").write_text(PARA)
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "j1", "text": PARA}) + "\n")
+    write_warc(tmp_path / "c.warc.gz", sample_records()[:1], gz=True)
+    pq.write_table(pa.Table.from_pylist([{"id": "p1", "text": PARA}]), tmp_path / "d.parquet")
+    (tmp_path / "notes.md").write_text("ignored")
+    docs = list(read_inputs([str(tmp_path)]))
+    assert [d.id for d in docs] == ["a", "j1", "<urn:uuid:1111>", "p1"]
+
+
+def test_field_names_come_from_config(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text(json.dumps({"uid": "u", "body": PARA}) + "\n")
+    [d] = read_inputs([str(p)], config=Config(id_field="uid", text_field="body"))
+    assert d.ok and d.id == "u"
+
+
+# ---------------------------------------------------------------- streaming and progress
+
+def _peak_while_reading(docs) -> int:
+    tracemalloc.start()
+    try:
+        for _ in docs:
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_the_input(tmp_path):
+    n, body = 4000, PARA * 12  # ~7 MB of text per format
+    jl = tmp_path / "big.jsonl"
+    with open(jl, "w") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"id": str(i), "text": body}) + "\n")
+    wz = tmp_path / "big.warc.gz"
+    with open(wz, "wb") as fh:
+        for i in range(n):
+            fh.write(gzip.compress(warc_record(f"https://a/{i}", str(i), page("T", body).encode()), 1))
+    pqf = tmp_path / "big.parquet"
+    with pq.ParquetWriter(pqf, pa.schema([("id", pa.string()), ("text", pa.string())])) as w:
+        for k in range(0, n, 500):
+            w.write_table(pa.Table.from_pylist([{"id": str(i), "text": body} for i in range(k, k + 500)]))
+    limit = 3_000_000  # far below the ~7 MB each input holds
+    for path in (jl, wz, pqf):
+        meter = Meter()
+        assert _peak_while_reading(read_inputs([str(path)], meter=meter)) < limit, path
+        assert meter.done == os.path.getsize(path)
+
+
+def test_progress_bar_shows_docs_per_second_only_when_enabled():
+    meter, out = Meter(total=1000), io.StringIO()
+    bar = Progress(meter, enabled=True, file=out, delay=0)
+    for _ in range(3):
+        meter.add(100)
+        bar.update()
+    bar._next = 0  # force a refresh
+    bar.update()
+    bar.close()
+    assert "docs/s" in out.getvalue() and "%" in out.getvalue()
+    quiet = Progress(Meter(total=10), enabled=False)
+    quiet.update()
+    quiet.close()
