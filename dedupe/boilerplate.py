@@ -32,7 +32,7 @@ _UPPER = re.compile(r"^[A-ZÀ-ÞА-ЯΑ-Ω]")
 _END_CUE = re.compile(
     r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading))?|"
     r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
-    r"read (more|next|also)|also read|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
+    r"read next|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
     r"trending( now| stories)?|popular (stories|posts|articles|now)|latest( news| stories| articles)?|"
     r"(leave|post|add|write) a (reply|comment)|\d*\s*comments?( \(\d+\))?|show comments|"
     r"join the (conversation|discussion)|what do you think\??|discussion|responses?|"
@@ -169,6 +169,44 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
     return islands[lo][0], islands[hi][1]
 
 
+def _article_container(segs, words, prose, scores, start: int, end: int) -> tuple[int, int]:
+    """HTML: widen the region to the DOM container that holds most of its prose.
+
+    The container's blocks form one contiguous range. Inside it, short blocks
+    (list items, subheads, table cells) are part of the article unless they are
+    link lists or carry boilerplate class/id hints, so their cost is softened and
+    the best run is taken again within the container.
+    """
+    mass = [k for k in range(start, end) if prose[k] and words[k] >= 10]
+    if not mass:
+        return start, end
+    total = sum(words[k] for k in mass)
+    acc: dict[int, int] = {}
+    for k in mass:
+        for c in segs[k].path:
+            acc[c] = acc.get(c, 0) + words[k]
+    anchor = max(mass, key=lambda k: words[k])
+    container = None
+    for c in segs[anchor].path:
+        if acc.get(c, 0) >= 0.8 * total:
+            container = c
+    if container is None:
+        return start, end
+    inside = [k for k in range(len(segs)) if container in segs[k].path]
+    cs, ce = inside[0], inside[-1] + 1
+    soft = []
+    for k in range(cs, ce):
+        sc = scores[k]
+        seg = segs[k]
+        link = seg.link_chars / max(1, len(seg.text))
+        bad = seg.hints and len(_HINT_BAD.findall(seg.hints)) > len(_HINT_GOOD.findall(seg.hints))
+        if sc < 0 and link < 0.5 and not bad and not _END_CUE.match(seg.text) and sc > -9:
+            sc = -0.5
+        soft.append(sc)
+    a, b = _max_run(soft)
+    return (cs + a, cs + b) if b > a else (start, end)
+
+
 def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     """Drop a headline/standfirst island at the top: at most two short blocks set
     apart from the body by a non-prose line (a kicker, a byline, a date)."""
@@ -286,6 +324,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     if end <= start:
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
+    if html:
+        start, end = _article_container(segs, words, prose, scores, start, end)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
     total = sum(max(0.0, scores[k]) for k in range(start, end)) or 1.0
@@ -304,10 +344,13 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     teaser = set()
     for k in range(start, n):
         if _TEASER_CUE.search(segs[k].text) and words[k] <= 6:
-            j = k - 1
-            while j >= start and prose[j]:
-                teaser.add(j)
+            j, mass = k - 1, 0
+            while j >= start and prose[j] and k - j <= 3:
+                mass += words[j]
                 j -= 1
+            if mass > 150 or (j >= start and prose[j]):
+                continue  # a long run of prose: a "read more" link inside the article, not a card
+            teaser.update(range(j + 1, k))
             if k <= end + 1 and j > start:
                 end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.

@@ -29,6 +29,7 @@ class Segment:
     hints: str = ""  # class/id words of the block and its ancestors (HTML)
     heading: bool = False
     in_list: bool = False
+    path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
 
 
 def looks_like_html(raw: str) -> bool:
@@ -96,6 +97,7 @@ _SKIP_TAGS = frozenset(
     "object embed canvas map video audio picture source".split()
 )
 _HINT_SPLIT = re.compile(r"[^a-z]+")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
@@ -115,40 +117,39 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
     if body is None:
         body = root
     segs: list[Segment] = []
-    state = {"buf": [], "link": 0, "tag": "div", "hints": "", "heading": False, "li": False, "cid": 0}
+    buf: list[str] = []
+    link = [0]
+    # the block context that text currently belongs to
+    ctx = {"tag": "div", "hints": "", "heading": False, "li": False, "path": ()}
 
     def flush():
-        text = " ".join("".join(state["buf"]).split())
+        text = " ".join("".join(buf).split())
         if text:
-            segs.append(Segment(text=text, lines=[text], para=state["cid"], tag=state["tag"],
-                                link_chars=min(state["link"], len(text)), hints=state["hints"],
-                                heading=state["heading"], in_list=state["li"]))
-        state["buf"] = []
-        state["link"] = 0
+            segs.append(Segment(text=text, lines=[text], para=ctx["path"][-1] if ctx["path"] else 0,
+                                tag=ctx["tag"], link_chars=min(link[0], len(text)), hints=ctx["hints"],
+                                heading=ctx["heading"], in_list=ctx["li"], path=ctx["path"]))
+        buf.clear()
+        link[0] = 0
 
-    # explicit stack: (element, entering?, inherited hints, in_anchor, heading, in_list)
-    stack = [(body, True, "", False, False, False)]
+    # explicit stack of (element, entering?, hints, in_anchor, saved block context)
+    stack = [(body, True, "", False, None)]
     cid = 0
     while stack:
-        el, entering, hints, in_a, heading, in_li = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
+        el, entering, hints, in_a, saved = stack.pop()
         if not entering:
-            if tag in _BLOCK_TAGS:
+            if saved is not None:  # leaving a block element: back to the parent's context
                 flush()
+                ctx.update(saved)
             if el.tail:
-                state["buf"].append(el.tail)
+                buf.append(el.tail)
                 if in_a:
-                    state["link"] += len(el.tail.strip())
+                    link[0] += len(el.tail.strip())
             continue
-        if not tag:  # comment or processing instruction: keep only its tail
-            if el.tail:
-                state["buf"].append(el.tail)
-            continue
-        tag = tag.lower()
-        if tag in _SKIP_TAGS or el.get("hidden") is not None or \
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in _SKIP_TAGS or el.get("hidden") is not None or \
                 "display:none" in (el.get("style") or "").replace(" ", ""):
-            if el.tail:
-                state["buf"].append(el.tail)
+            if el.tail:  # comments, scripts and hidden elements: keep only the tail
+                buf.append(el.tail)
             continue
         own = " ".join(_HINT_SPLIT.split(((el.get("class") or "") + " " + (el.get("id") or "")
                                           + " " + (el.get("role") or "")).lower())).strip()
@@ -157,26 +158,22 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
         hints2 = (hints + " " + own).strip() if own else hints
         if len(hints2) > 400:
             hints2 = hints2[-400:]
-        is_block = tag in _BLOCK_TAGS
-        if is_block:
+        saved = None
+        if tag in _BLOCK_TAGS:
             flush()
+            saved = dict(ctx)
             cid += 1
-            state["cid"] = cid
-            state["tag"] = tag
-            state["hints"] = hints2
-            state["heading"] = heading or tag in ("h1", "h2", "h3", "h4", "h5", "h6")
-            state["li"] = in_li or tag == "li"
+            ctx.update(tag=tag, hints=hints2, path=ctx["path"] + (cid,),
+                       heading=ctx["heading"] or tag in _HEADINGS, li=ctx["li"] or tag == "li")
         a2 = in_a or tag == "a"
         if el.text:
-            state["buf"].append(el.text)
+            buf.append(el.text)
             if a2:
-                state["link"] += len(el.text.strip())
+                link[0] += len(el.text.strip())
         if tag in ("td", "th", "dd", "dt"):
-            state["buf"].append(" ")
-        stack.append((el, False, hints, in_a, heading, in_li))
-        h2 = heading or tag in ("h1", "h2", "h3", "h4", "h5", "h6")
-        l2 = in_li or tag == "li"
+            buf.append(" ")
+        stack.append((el, False, hints, in_a, saved))
         for child in reversed(el):
-            stack.append((child, True, hints2, a2, h2, l2))
+            stack.append((child, True, hints2, a2, None))
     flush()
     return segs, title
