@@ -104,12 +104,29 @@ def _is_prose(seg: Segment, w: int) -> bool:
     return caps / words < 0.6 or w >= 30
 
 
+_FRAGMENT_START = re.compile(r"^[a-zà-ÿа-я,;:)\]’”]")
+
+
+def _is_fragment(t: str, w: int) -> bool:
+    """A piece of a sentence that a scrape broke at an inline element: it starts
+    in lower case, or it runs on (ends with a comma or a lower-case word) with
+    few capitalised words."""
+    if _FRAGMENT_START.match(t):
+        return w >= 2
+    if w < 6 or not (t[-1:] == "," or t[-1:].islower()):
+        return False
+    ws = t.split()
+    return sum(1 for x in ws if _UPPER.match(x)) / len(ws) < 0.4
+
+
 def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
     link = seg.link_chars / max(1, len(seg.text))
     if prose:
         s = float(w) if w >= 20 else 0.6 * w
     elif w >= 25 and not seg.in_list:
         s = 0.3 * w
+    elif not html and _is_fragment(seg.text, w):
+        s = 0.1  # neutral: neither body nor a gap in it
     else:
         s = -(2.0 + 0.3 * min(w, 20))
     if html:
@@ -170,41 +187,61 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
 
 
 def _article_container(segs, words, prose, scores, start: int, end: int) -> tuple[int, int]:
-    """HTML: widen the region to the DOM container that holds most of its prose.
+    """HTML: widen the region to the DOM container of the article.
 
-    The container's blocks form one contiguous range. Inside it, short blocks
-    (list items, subheads, table cells) are part of the article unless they are
-    link lists or carry boilerplate class/id hints, so their cost is softened and
-    the best run is taken again within the container.
+    Like readability, each prose block credits its parent element fully and its
+    grandparent by half; the best element, with its siblings that score at least
+    a fifth as much, is the article. Its blocks form one contiguous range.
+    Inside it, short blocks (list items, subheads, table cells) are part of the
+    article unless they are link lists or carry boilerplate class/id hints, so
+    their cost is softened; the best run there widens the region.
     """
-    mass = [k for k in range(start, end) if prose[k] and words[k] >= 10]
-    if not mass:
+    credit: dict[int, float] = {}
+    parent_of: dict[int, int | None] = {}
+    for k, seg in enumerate(segs):
+        p = seg.path
+        for a, b in zip(p, p[1:]):
+            parent_of[b] = a
+        if p:
+            parent_of.setdefault(p[0], None)
+        if not prose[k] or words[k] < 8 or len(p) < 2:
+            continue
+        if seg.link_chars > 0.3 * len(seg.text) or _bad_hints(seg.hints):
+            continue
+        value = 1.0 + seg.text.count(",") + min(words[k] / 20.0, 3.0)
+        credit[p[-2]] = credit.get(p[-2], 0.0) + value
+        if len(p) >= 3:
+            credit[p[-3]] = credit.get(p[-3], 0.0) + value / 2
+    if not credit:
         return start, end
-    total = sum(words[k] for k in mass)
-    acc: dict[int, int] = {}
-    for k in mass:
-        for c in segs[k].path:
-            acc[c] = acc.get(c, 0) + words[k]
-    anchor = max(mass, key=lambda k: words[k])
-    container = None
-    for c in segs[anchor].path:
-        if acc.get(c, 0) >= 0.8 * total:
-            container = c
-    if container is None:
-        return start, end
-    inside = [k for k in range(len(segs)) if container in segs[k].path]
+    top = max(credit, key=credit.get)
+    chosen = {top}
+    par = parent_of.get(top)
+    if par is not None:
+        chosen |= {c for c, v in credit.items() if parent_of.get(c) == par and v >= 0.2 * credit[top]}
+    inside = [k for k, seg in enumerate(segs) if chosen.intersection(seg.path)]
     cs, ce = inside[0], inside[-1] + 1
+    # the Kadane region must agree: most of its prose lies in the container
+    region_words = sum(words[k] for k in range(start, end) if prose[k])
+    shared = sum(words[k] for k in range(max(start, cs), min(end, ce)) if prose[k])
+    if region_words and shared < 0.5 * region_words:
+        return start, end
     soft = []
     for k in range(cs, ce):
         sc = scores[k]
         seg = segs[k]
-        link = seg.link_chars / max(1, len(seg.text))
-        bad = seg.hints and len(_HINT_BAD.findall(seg.hints)) > len(_HINT_GOOD.findall(seg.hints))
-        if sc < 0 and link < 0.5 and not bad and not _END_CUE.match(seg.text) and sc > -9:
+        if not chosen.intersection(seg.path):
+            sc = min(sc, -3.0)
+        elif sc < 0 and seg.link_chars < 0.5 * len(seg.text) and not _bad_hints(seg.hints) \
+                and not _END_CUE.match(seg.text) and sc > -9:
             sc = -0.5
         soft.append(sc)
     a, b = _max_run(soft)
-    return (cs + a, cs + b) if b > a else (start, end)
+    return (min(start, cs + a), max(end, cs + b)) if b > a else (start, end)
+
+
+def _bad_hints(hints: str) -> bool:
+    return bool(hints) and len(_HINT_BAD.findall(hints)) > len(_HINT_GOOD.findall(hints))
 
 
 def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
@@ -216,7 +253,7 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     while k < end and k - start < 2 and scores[k] > 0:
         lead += scores[k]
         k += 1
-    if k < end and scores[k] <= 0 and lead <= 45 and lead < 0.12 * total:
+    if k < end and scores[k] <= 0 and lead <= 30 and lead < 0.12 * total:
         j = k
         while j < end and scores[j] <= 0:
             j += 1
@@ -342,21 +379,21 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
 
     # Teaser cards: the prose just before a "keep reading" cue, back to the card's headline.
     teaser = set()
-    for k in range(start, n):
-        if _TEASER_CUE.search(segs[k].text) and words[k] <= 6:
-            j, mass = k - 1, 0
-            while j >= start and prose[j] and k - j <= 3:
-                mass += words[j]
-                j -= 1
-            if mass > 150 or (j >= start and prose[j]):
-                continue  # a long run of prose: a "read more" link inside the article, not a card
-            teaser.update(range(j + 1, k))
-            if k <= end + 1 and j > start:
-                end = min(end, j + 1)
+    cues = [k for k in range(start, n) if words[k] <= 6 and _TEASER_CUE.search(segs[k].text)]
+    for k in cues if len(cues) >= 2 else ():  # cards come in series
+        j, mass = k - 1, 0
+        while j >= start and prose[j] and k - j <= 3:
+            mass += words[j]
+            j -= 1
+        if mass > 150 or (j >= start and prose[j]):
+            continue  # a long run of prose: a "read more" link inside the article, not a card
+        teaser.update(range(j + 1, k))
+        if k <= end + 1 and j > start:
+            end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
-    while start < end and (scores[start] <= 0 or _CAPTION.search(segs[start].text)):
+    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)):
         start += 1
-    while end > start and (scores[end - 1] <= 0 or _AUTHOR.search(segs[end - 1].text)
+    while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
                            or _CAPTION.search(segs[end - 1].text)
                            or _DISCLAIMER.search(segs[end - 1].text)):
         end -= 1
@@ -372,6 +409,10 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             label, reason = MAIN, "inside the article region"
             if _ADVERT.match(t):
                 label, reason = "advertisement", "advertisement label"
+            elif words[k] <= 25 and _NEWSLETTER.search(t):
+                label, reason = "newsletter", "subscribe/newsletter cue"
+            elif s.tag == "figcaption" or (html and re.search(r"\b(figcaption|caption)\b", s.hints[-80:])):
+                label, reason = "caption", "figure caption (DOM)"
             elif not prose[k] and words[k] <= 40 and (_CAPTION.search(t) or (html and scores[k] < -4 and
                                                                              s.link_chars > 0.5 * len(t))):
                 label, reason = ("caption", "caption/credit cue") if _CAPTION.search(t) else \
