@@ -192,15 +192,18 @@ def _explain_blocks(doc) -> None:
               help="Share of the shorter text inside the longer one that marks an excerpt.")
 @click.option("--index", "index_path", default=None,
               help="Persistent SQLite index file, reused across runs (default: in memory).")
+@click.option("--template-stories", type=click.IntRange(0), default=D.template_min_stories, show_default=True,
+              help="A block seen in this many distinct stories is site template (two passes, "
+                   "documents held in memory); 0 for one streaming pass.")
 @_guard
 def run(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
         no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold, bands, rows,
-        jaccard_threshold, containment_threshold, index_path):
+        jaccard_threshold, containment_threshold, index_path, template_stories):
     """Clean, then detect near-duplicate articles (the main job)."""
     cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, keep=keep,
                         shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold, bands=bands,
                         rows=rows, jaccard_threshold=jaccard_threshold,
-                        containment_threshold=containment_threshold)
+                        containment_threshold=containment_threshold, template_min_stories=template_stories)
     if verbose:
         b, r = cfg.band_rows
         click.echo(f"dedupe run: LSH {b} bands x {r} rows, Jaccard >= {cfg.jaccard_threshold}, "

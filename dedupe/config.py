@@ -92,6 +92,9 @@ class Config:
         check(isinstance(self.workers, int) and self.workers >= 1,
               f"workers must be a positive integer, got {self.workers!r}")
         check(self.batch_size >= 1, f"batch_size must be positive, got {self.batch_size!r}")
+        check(isinstance(self.template_min_stories, int) and self.template_min_stories >= 0,
+              f"template_min_stories must be an integer >= 0 (0 turns template evidence off), "
+              f"got {self.template_min_stories!r}")
         check(self.min_shingles >= 1, f"min_shingles must be positive, got {self.min_shingles!r}")
 
     def replace(self, **changes) -> "Config":

@@ -3,6 +3,7 @@ import random
 
 import pytest
 
+import dedupe
 from dedupe import Config, Deduplicator, Document
 
 random.seed(1)
@@ -97,3 +98,33 @@ def test_persistent_sqlite_index_matches_across_runs(tmp_path):
     out = list(second.process([doc("new", ws[:480] + words(20, 12))]))
     second.close()
     assert out[0].duplicate_of == "old-id"
+
+
+def test_template_evidence_counts_stories_not_documents():
+    """A block repeated across three different stories is template; a body
+    syndicated to three sites (one story) is not."""
+    from dedupe.pipeline import dedupe_documents
+
+    def page(body_seed, chrome):
+        body = "\n\n".join(" ".join(words(40, body_seed * 10 + p)) + "." for p in range(6))
+        return Document(id=f"{body_seed}-{chrome}", raw=f"Home\n\n{body}\n\n{chrome}\n", format="text")
+
+    promo = ("Our editors pick the best stories of the week and send them to all of our readers "
+             "every Friday morning, with a short note on what to read next.")
+    docs = [page(s, promo) for s in (1, 2, 3)] + [page(7, f"Site {c} footer text") for c in "abc"]
+    out = {d.id: d for d in dedupe_documents(dedupe.clean_documents(docs))}
+    assert all(promo not in out[f"{s}-{promo}"].text for s in (1, 2, 3))
+    assert any(b.reason.startswith("site template") for b in out[f"1-{promo}"].blocks)
+    syndicated = [out[f"7-Site {c} footer text"] for c in "abc"]
+    assert all(len(d.text.split()) >= 200 for d in syndicated)
+    assert [d.duplicate_of for d in syndicated] == [None, "7-Site a footer text", "7-Site a footer text"]
+
+
+def test_template_pass_can_be_turned_off():
+    from dedupe.pipeline import dedupe_documents
+
+    docs = [doc(i, words(200, i)) for i in range(3)]
+    out = list(dedupe_documents(docs, Config(template_min_stories=0)))
+    assert [d.cluster for d in out] == ["0", "1", "2"]
+    with pytest.raises(dedupe.ConfigError, match="template_min_stories"):
+        Config(template_min_stories=-1)
