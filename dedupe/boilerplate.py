@@ -44,9 +44,12 @@ _END_CUE = re.compile(
     re.I,
 )
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
+_DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+_TIME = r"\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?"
+# a comment header: "[Name] [on] January 10, 2022 at 7:26 pm [said:]", or "3 days ago"
 _COMMENT_DATE = re.compile(
-    r"^\W*(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-    r"(,? (at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)\W*$|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago( at \d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?)?\W*$",
+    r"^\W*([\w().'@-]+ ){0,4}?(on )?" + _DATE + r",? (at )?" + _TIME + r"\W*((said|says|wrote|writes)\W*)?$"
+    r"|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago( at " + _TIME + r")?\W*$",
     re.I,
 )
 _COMMENT_CUE = re.compile(r"^\W*(\d+\s*)?(comments?|reply|replies|leave a (reply|comment)|"
@@ -74,6 +77,9 @@ _HINT_BAD = re.compile(r"\b(related|share|sharing|social|comment|comments|newsle
                        r"sponsor|recommend|trending|popular|outbrain|taboola|teaser|byline|author|bio|"
                        r"caption|credit|tags?|meta|masthead|header|modal|popup|cookie|banner|"
                        r"aside|form|figure|figcaption|hidden)\b")
+# class/id words of the nearest containers that never hold the article body
+# (layout words such as "sidebar" or "footer" name wrappers of whole pages too)
+_HINT_STRONG = re.compile(r"\b(comments?|commentlist|disqus|related|outbrain|taboola)\b")
 _HINT_GOOD = re.compile(r"\b(article|content|story|body|post|entry|main|text|prose|paragraph)\b")
 
 
@@ -135,9 +141,9 @@ def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
         elif link > 0.25:
             s *= 0.5 if s > 0 else 1.5
         if seg.hints:
-            bad = len(_HINT_BAD.findall(seg.hints))
-            good = len(_HINT_GOOD.findall(seg.hints))
-            if bad > good and s > 0:
+            if _HINT_STRONG.search(seg.hints[-150:]):
+                s = -abs(s) - 2
+            elif _bad_hints(seg.hints) and s > 0:
                 s *= 0.4
     return s
 
@@ -354,9 +360,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     # first comment line when it holds a real article.
     dates = [k for k, s in enumerate(segs) if words[k] <= 12 and _COMMENT_DATE.match(s.text)]
     thread = next((a for a, b in zip(dates, dates[1:]) if b - a <= 40), None)
-    if thread is not None and thread <= start:
+    if thread is not None and thread < end:
         a, b = _max_run(scores[:thread])
-        if b > a and sum(max(0.0, x) for x in scores[a:b]) >= 60:
+        if b > a and sum(max(0.0, x) for x in scores[a:b]) >= 30:
             start, end = a, b
     if end <= start:
         start, end = 0, 0
