@@ -268,6 +268,34 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     return start
 
 
+def _title_case(t: str) -> bool:
+    ws = [x for x in t.split() if x[:1].isalpha()]
+    return len(ws) >= 2 and sum(1 for x in ws if x[:1].isupper()) / len(ws) >= 0.6
+
+
+def _teaser_lists(segs, words, prose) -> set[int]:
+    """Headline/dek pairs in a row (a Title Case headline, then a one- or
+    two-sentence dek): a list of teasers, not an article. Three pairs make a list."""
+    out: set[int] = set()
+    run: list[int] = []
+    k = 0
+    n = len(segs)
+    while k < n - 1:
+        head, dek = segs[k].text, segs[k + 1].text
+        if (not prose[k] and 3 <= words[k] <= 20 and _title_case(head) and prose[k + 1]
+                and words[k + 1] <= 45 and len(_SENT_END.findall(dek)) <= 2):
+            run += [k, k + 1]
+            k += 2
+            continue
+        if len(run) >= 6:
+            out.update(run)
+        run = []
+        k += 1
+    if len(run) >= 6:
+        out.update(run)
+    return out
+
+
 def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) -> set[int]:
     """Indices of short lines that repeat within a few lines (teaser-card headlines)."""
     out = set()
@@ -348,6 +376,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
         scores[i] = min(scores[i], -5.0)
+    teaser_list = _teaser_lists(segs, words, prose)
+    for i in teaser_list:
+        scores[i] = min(scores[i], -3.0)
     is_template = [bool(template) and block_key(s.text) in template for s in segs]
     for i, t in enumerate(is_template):
         if t:
@@ -435,6 +466,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 section = "comments"
             if k in teaser or (after and k in repeats):
                 label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
+            elif k in teaser_list:
+                label, reason = "related", "teaser list (headline and dek pairs)"
             elif k == title:
                 label, reason = "title", "headline before the article"
             elif is_template[k]:
