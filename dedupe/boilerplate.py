@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from .document import MAIN, Block
 from .segment import Segment
@@ -141,9 +143,10 @@ def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
         elif link > 0.25:
             s *= 0.5 if s > 0 else 1.5
         if seg.hints:
-            if _HINT_STRONG.search(seg.hints[-150:]):
+            facts = _hint_facts(seg.hints)
+            if facts.strong:
                 s = -abs(s) - 2
-            elif _bad_hints(seg.hints) and s > 0:
+            elif facts.bad and s > 0:
                 s *= 0.4
     return s
 
@@ -247,7 +250,32 @@ def _article_container(segs, words, prose, scores, start: int, end: int) -> tupl
 
 
 def _bad_hints(hints: str) -> bool:
-    return bool(hints) and len(_HINT_BAD.findall(hints)) > len(_HINT_GOOD.findall(hints))
+    return bool(hints) and _hint_facts(hints).bad
+
+
+class _HintFacts(NamedTuple):
+    bad: bool  # more boilerplate words than content words among the containers
+    strong: bool  # a nearest container that never holds the body (comments, related)
+    caption: bool
+    kind: str | None  # the boilerplate kind the class/id words name
+
+
+_HINT_KINDS = tuple((kind, re.compile(pat)) for kind, pat in (
+    ("comments", r"comment"), ("related", r"related|recommend|teaser|promo"),
+    ("newsletter", r"newsletter|subscribe|signup"), ("footer", r"footer"),
+    ("navigation", r"nav|menu|breadcrumb|share|social"),
+    ("caption", r"caption|figcaption|figure|credit"), ("author", r"author|byline|bio")))
+
+
+@lru_cache(maxsize=4096)
+def _hint_facts(hints: str) -> _HintFacts:
+    """What the class/id words of a block's containers say (many blocks share them)."""
+    return _HintFacts(
+        bad=len(_HINT_BAD.findall(hints)) > len(_HINT_GOOD.findall(hints)),
+        strong=bool(_HINT_STRONG.search(hints[-150:])),
+        caption=bool(re.search(r"\b(figcaption|caption)\b", hints[-80:])),
+        kind=next((kind for kind, pat in _HINT_KINDS if pat.search(hints)), None),
+    )
 
 
 def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
@@ -329,14 +357,9 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None) -> tup
         return "footer", "disclaimer"
     if section:
         return section, f"inside {section} section"
-    if seg.hints:
-        h = seg.hints
-        for kind, pat in (("comments", r"comment"), ("related", r"related|recommend|teaser|promo"),
-                          ("newsletter", r"newsletter|subscribe|signup"), ("footer", r"footer"),
-                          ("navigation", r"nav|menu|breadcrumb|share|social"),
-                          ("caption", r"caption|figcaption|figure|credit"), ("author", r"author|byline|bio")):
-            if re.search(pat, h):
-                return kind, f"DOM hint ({kind})"
+    kind = _hint_facts(seg.hints).kind if seg.hints else None
+    if kind:
+        return kind, f"DOM hint ({kind})"
     if after_body:
         return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
     return "navigation", "before the article start"
@@ -448,7 +471,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "advertisement", "advertisement label"
             elif words[k] <= 25 and _NEWSLETTER.search(t):
                 label, reason = "newsletter", "subscribe/newsletter cue"
-            elif s.tag == "figcaption" or (html and re.search(r"\b(figcaption|caption)\b", s.hints[-80:])):
+            elif s.tag == "figcaption" or (s.hints and _hint_facts(s.hints).caption):
                 label, reason = "caption", "figure caption (DOM)"
             elif not prose[k] and words[k] <= 40 and (_CAPTION.search(t) or (html and scores[k] < -4 and
                                                                              s.link_chars > 0.5 * len(t))):

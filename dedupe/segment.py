@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
 
@@ -104,19 +105,28 @@ _HINT_SPLIT = re.compile(r"[^a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
+@lru_cache(maxsize=1)
+def _html_parser():
+    from lxml import etree
+
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+
 def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
     """Blocks of an HTML page in document order, and the page ``<title>``."""
-    import lxml.html
     from lxml import etree
 
     if isinstance(raw, str):
         raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)  # lxml rejects str with an encoding decl
     try:
-        root = lxml.html.document_fromstring(raw)
-    except (etree.ParserError, ValueError):
+        # plain etree elements: lxml.html's element classes cost a lookup per node
+        root = etree.fromstring(raw, _html_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return [], None
+    if root is None:
         return [], None
     title_el = root.find(".//title")
-    title = " ".join(title_el.text_content().split()) if title_el is not None else None
+    title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else None
     body = root.find("body")
     if body is None:
         body = root
