@@ -32,7 +32,7 @@ _UPPER = re.compile(r"^[A-ZÀ-ÞА-ЯΑ-Ω]")
 
 # Boundary cues: short lines that open the part of a page that follows the article.
 _END_CUE = re.compile(
-    r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading))?|"
+    r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading|links))?|"
     r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
     r"read next|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
     r"trending( now| stories)?|popular (stories|posts|articles|now)|latest( news| stories| articles)?|"
