@@ -11,8 +11,8 @@ import time
 import click
 
 from .cluster import Deduplicator, similarity
-from .config import DEFAULTS, FORMATS, KEEP_POLICIES, Config
-from .engine import clean_parallel
+from .config import DEFAULTS, ENGINES, FORMATS, KEEP_POLICIES, Config
+from .engine import clean_on_engine, clean_parallel
 from .errors import DedupeError
 from .io import Meter, open_writer, read_inputs
 from .io.progress import Progress
@@ -43,7 +43,12 @@ def _common(f):
                      help="JSON Lines/Parquet: HTML field (used when present)."),
         click.option("--url-field", default=D.url_field, show_default=True, help="JSON Lines/Parquet: URL field."),
         click.option("--workers", type=click.IntRange(1), default=D.workers, show_default=True,
-                     help="Processes for cleaning."),
+                     help="Processes for cleaning (with --engine dask: local cluster workers)."),
+        click.option("--engine", type=click.Choice(ENGINES), default=D.engine, show_default=True,
+                     help="Where cleaning runs: local processes, or a Dask cluster."),
+        click.option("--scheduler", default=None,
+                     help="Dask scheduler address (tcp://host:port); default with --engine dask: "
+                          "a local cluster of --workers processes."),
         click.option("--no-blocks", is_flag=True, help="Leave the labelled blocks out of the output."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="Also list every rejected record on stderr."),
@@ -151,13 +156,13 @@ def _input_config(format_, id_field, text_field, html_field, url_field, **kw) ->
 @click.option("--explain", is_flag=True, help="Print each document's blocks with label and reason (to stderr).")
 @_guard
 def clean(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-          no_blocks, quiet, verbose, explain):
+          engine, scheduler, no_blocks, quiet, verbose, explain):
     """Separate the main text from boilerplate (no deduplication)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers)
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, engine=engine)
     run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
-        for doc in run_.ticking(clean_parallel(docs, cfg)):
+        for doc in run_.ticking(clean_on_engine(docs, cfg, scheduler)):
             if explain and doc.ok:
                 _explain_blocks(doc)
             run_.write(doc, dedup=False, blocks=not no_blocks)
@@ -191,18 +196,18 @@ def _explain_blocks(doc) -> None:
 @click.option("--containment-threshold", type=float, default=D.containment_threshold, show_default=True,
               help="Share of the shorter text inside the longer one that marks an excerpt.")
 @click.option("--index", "index_path", default=None,
-              help="Persistent SQLite index file, reused across runs (default: in memory).")
+              help="Persistent index reused across runs: a SQLite file, or redis://host:port/db (default: in memory).")
 @click.option("--template-stories", type=click.IntRange(0), default=D.template_min_stories, show_default=True,
               help="A block seen in this many distinct stories is site template (two passes, "
                    "documents held in memory); 0 for one streaming pass.")
 @_guard
 def run(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-        no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold, bands, rows,
-        jaccard_threshold, containment_threshold, index_path, template_stories):
+        engine, scheduler, no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold,
+        bands, rows, jaccard_threshold, containment_threshold, index_path, template_stories):
     """Clean, then detect near-duplicate articles (the main job)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, keep=keep,
-                        shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold, bands=bands,
-                        rows=rows, jaccard_threshold=jaccard_threshold,
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, engine=engine,
+                        keep=keep, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold,
+                        bands=bands, rows=rows, jaccard_threshold=jaccard_threshold,
                         containment_threshold=containment_threshold, template_min_stories=template_stories)
     if verbose:
         b, r = cfg.band_rows
@@ -216,7 +221,7 @@ def run(inputs, format_, output, output_format, rejected, id_field, text_field, 
         raise
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
-        for doc in dedupe_documents(run_.ticking(clean_parallel(docs, cfg)), cfg, deduplicator=dd):
+        for doc in dedupe_documents(run_.ticking(clean_on_engine(docs, cfg, scheduler)), cfg, deduplicator=dd):
             run_.write(doc, dedup=True, blocks=not no_blocks,
                        drop=drop_duplicates and doc.duplicate_of is not None)
     except BaseException:

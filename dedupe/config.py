@@ -10,10 +10,11 @@ from typing import Optional
 
 from .errors import ConfigError
 
-__all__ = ["Config", "DEFAULTS", "KEEP_POLICIES", "FORMATS"]
+__all__ = ["Config", "DEFAULTS", "KEEP_POLICIES", "FORMATS", "ENGINES"]
 
 KEEP_POLICIES = ("first", "longest", "earliest")
 FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
+ENGINES = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Config:
     html_field: str = "html"
     url_field: str = "url"
     workers: int = 1
+    # where cleaning runs: local processes, or a Dask cluster (dedupe.engine.dask)
+    engine: str = "local"
     batch_size: int = 256
 
     def __post_init__(self) -> None:
@@ -91,6 +94,8 @@ class Config:
               f"text_field and html_field must differ, both are {self.text_field!r}")
         check(isinstance(self.workers, int) and self.workers >= 1,
               f"workers must be a positive integer, got {self.workers!r}")
+        check(self.engine in ENGINES,
+              f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         check(self.batch_size >= 1, f"batch_size must be positive, got {self.batch_size!r}")
         check(isinstance(self.template_min_stories, int) and self.template_min_stories >= 0,
               f"template_min_stories must be an integer >= 0 (0 turns template evidence off), "

@@ -150,13 +150,13 @@ def test_a_failure_mid_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monk
     src = jsonl_lines(tmp_path)
     out, rej = tmp_path / "out" / "o.jsonl", tmp_path / "out" / "r.jsonl"
 
-    def broken(docs, cfg):
+    def broken(docs, cfg, scheduler=None):
         for i, d in enumerate(docs):
             if i == 2:
                 raise RuntimeError("worker died")
             yield d
 
-    monkeypatch.setattr(cli, "clean_parallel", broken)
+    monkeypatch.setattr(cli, "clean_on_engine", broken)
     args = ["run", str(src), "-o", str(out), "--rejected", str(rej), "--text-field", "body"]
     res = CliRunner().invoke(main, args)
     assert res.exit_code != 0 and isinstance(res.exception, RuntimeError)

@@ -10,7 +10,6 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import ConfigError
 from .memory import MemoryIndex, band_keys
 
 __all__ = ["Index", "MemoryIndex", "open_index", "band_keys"]
@@ -31,8 +30,10 @@ def open_index(spec: str | None, bands: int, rows: int, num_perm: int, seed: int
     if spec in (None, "", "memory", ":memory:"):
         return MemoryIndex()
     if spec.startswith("redis://"):
-        raise ConfigError("the Redis index backend is not available in this version; "
-                          "use a SQLite path (e.g. --index dedupe.sqlite)")
+        from .redis import RedisIndex
+
+        return RedisIndex(spec, bands=bands, rows=rows, num_perm=num_perm, seed=seed,
+                          shingle_size=shingle_size)
     from .sqlite import SQLiteIndex
 
     return SQLiteIndex(spec, bands=bands, rows=rows, num_perm=num_perm, seed=seed,

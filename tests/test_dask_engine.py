@@ -1,0 +1,56 @@
+"""The Dask engine cleans exactly as the local one, in input order."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dedupe import Config, ConfigError, Document, clean_documents, read_inputs
+from dedupe.cli import main
+
+from .conftest import SEEDS
+
+distributed = pytest.importorskip("dask.distributed",
+                                  reason="dask.distributed is not installed (pip install 'news-dedupe[dask]')")
+from dedupe.engine.dask import clean_dask  # noqa: E402
+
+HTML = ("<html><head><title>Plan approved</title></head><body><nav><a href='/'>Home</a> <a href='/n'>News</a></nav>"
+        "<article><h1>Council approves housing plan</h1>"
+        "<p>The council voted on Monday to approve the new housing plan, which will add thousands of homes.</p>"
+        "<p>Officials said construction would begin next spring and last for about ten years, in phases.</p>"
+        "<p>Residents who opposed the plan said the roads and schools could not cope with the growth.</p>"
+        "</article><footer>Copyright 2024 The Daily Example</footer></body></html>")
+
+
+def corpus() -> list[Document]:
+    """Fresh documents (cleaning fills them in place): the seeds, an HTML page, a rejected record."""
+    return [*read_inputs([str(SEEDS)]), Document(id="page", raw=HTML, format="html"),
+            Document(id="bad", error="unreadable")]
+
+
+@pytest.mark.slow
+def test_local_cluster_of_two_processes_matches_the_local_engine():
+    expected = list(clean_documents(corpus()))
+    got = list(clean_dask(iter(corpus()), Config(workers=2), batch=2))
+    assert [d.id for d in got] == [d.id for d in expected]
+    assert got == expected
+    assert "council voted" in got[-2].text and got[-1].error == "unreadable"
+
+
+def test_cli_runs_on_a_dask_scheduler(tmp_path):
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        outs = []
+        for extra in ([], ["--engine", "dask", "--scheduler", cluster.scheduler_address]):
+            out = tmp_path / f"out{len(outs)}.jsonl"
+            res = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(out), "-q", *extra])
+            assert res.exit_code == 0, res.output
+            outs.append([json.loads(x) for x in out.read_text().splitlines()])
+    assert outs[0] == outs[1] and len(outs[0]) == len(list(SEEDS.iterdir()))
+
+
+def test_engine_options_are_checked():
+    with pytest.raises(ConfigError, match="engine must be one of local, dask"):
+        Config(engine="spark")
+    res = CliRunner().invoke(main, ["clean", str(SEEDS), "-o", "-", "--scheduler", "tcp://127.0.0.1:8786"])
+    assert res.exit_code == 1 and "needs the dask engine (--engine dask)" in res.output
+    with pytest.raises(ConfigError, match="not both"):
+        next(clean_dask([], client=object(), scheduler="tcp://127.0.0.1:8786"))
