@@ -34,7 +34,7 @@ class Config:
     num_perm: int = 128
     seed: int = 1
     # LSH candidates: bands x rows; derived from lsh_threshold when not given
-    lsh_threshold: float = 0.4
+    lsh_threshold: float = 0.5
     bands: Optional[int] = None
     rows: Optional[int] = None
     # verification
