@@ -95,3 +95,17 @@ def test_explain_shows_similarities_and_shared_passages(tmp_path):
     assert res.exit_code == 0, res.output
     assert "raw text" in res.output and "main text" in res.output
     assert "near-duplicates" in res.output and "shared (" in res.output
+
+
+def test_clean_explain_lists_every_block_with_label_and_reason(seeds_dir, tmp_path):
+    out = tmp_path / "o.jsonl"
+    res = CliRunner().invoke(main, ["clean", str(seeds_dir / "003_6e9ac6b45b958a19.txt"), "-o", str(out),
+                                    "--explain"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("== 003_6e9ac6b45b958a19") and "title:" in line for line in lines)
+    assert any(line.startswith("+ main") and "A few days ago" in line for line in lines)
+    assert any(line.startswith("- comments") and "Leave a Reply" in line for line in lines)
+    [rec] = records(out)
+    assert rec["title"] == "The Crackdown in Kazakhstan Is a Win for Russia (Or Is It?)"
+    assert rec["title"] not in rec["text"]
