@@ -328,7 +328,7 @@ def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) 
     """Indices of short lines that repeat within a few lines (teaser-card headlines)."""
     out = set()
     for i, s in enumerate(segs):
-        if not 3 <= words[i] <= 25:
+        if not 5 <= words[i] <= 25:
             continue
         key = s.text.casefold()
         for j in range(i + 1, min(len(segs), i + window + 1)):
