@@ -296,6 +296,21 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     return start
 
 
+def _resumes_after_widget(segs, words, prose, scores, cue: int, end: int, before: float) -> int | None:
+    """Where the article resumes after a box that starts at ``cue``: a long
+    paragraph within a few blocks, followed by prose weighing at least half of
+    the article before the box. ``None`` when the article ends at the cue."""
+    for j in range(cue + 1, min(end, cue + 9)):
+        if prose[j] and words[j] >= 20:
+            after = 0.0
+            for k in range(j, end):
+                if words[k] <= 12 and (_END_CUE.match(segs[k].text) or _COMMENT_DATE.match(segs[k].text)):
+                    break
+                after += max(0.0, scores[k])
+            return j if after >= 0.5 * before else None
+    return None
+
+
 def _title_case(t: str) -> bool:
     ws = [x for x in t.split() if x[:1].isalpha()]
     return len(ws) >= 2 and sum(1 for x in ws if x[:1].isupper()) / len(ws) >= 0.6
@@ -425,17 +440,26 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         start, end = _article_container(segs, words, prose, scores, start, end)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
+    # A "Related" box set inside the article is skipped when long prose resumes right after it.
     total = sum(max(0.0, scores[k]) for k in range(start, end)) or 1.0
     acc = 0.0
     cut_reason = None
-    for k in range(start, end):
+    inline_widget: set[int] = set()
+    k = start
+    while k < end:
         t = segs[k].text
         if k > start and acc >= 0.35 * total and words[k] <= 12 and (
                 _END_CUE.match(t) or k in repeats or _COMMENT_DATE.match(t)):
-            cut_reason = t
-            end = k
-            break
+            resume = _resumes_after_widget(segs, words, prose, scores, k, end, acc)
+            if resume is None:
+                cut_reason = t
+                end = k
+                break
+            inline_widget.update(range(k, resume))
+            k = resume
+            continue
         acc += max(0.0, scores[k])
+        k += 1
 
     # Teaser cards: the prose just before a "keep reading" cue, back to the card's headline.
     teaser = set()
@@ -467,7 +491,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         t = s.text
         if start <= k < end:
             label, reason = MAIN, "inside the article region"
-            if _ADVERT.match(t):
+            if k in inline_widget:
+                label, reason = "related", "box inside the article (the article resumes after it)"
+            elif _ADVERT.match(t):
                 label, reason = "advertisement", "advertisement label"
             elif words[k] <= 25 and _NEWSLETTER.search(t):
                 label, reason = "newsletter", "subscribe/newsletter cue"
