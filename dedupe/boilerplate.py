@@ -34,6 +34,10 @@ _UPPER = re.compile(r"^[A-ZÀ-ÞА-ЯΑ-Ω]")
 _END_CUE = re.compile(
     r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading|links))?|"
     r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
+    r"more( [\w'-]+){0,3} (stories|articles|news|videos|reads|coverage)|"
+    r"most (popular|read|viewed|shared|commented)( in [\w ]{1,30})?|(top|trending|popular) (stories|headlines|videos)|"
+    r"você (também )?pode gostar|te puede interesar|potrebbe interessarti|das könnte sie auch interessieren|"
+    r"vous aimerez aussi|вам (также )?может понравиться|"
     r"read next|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
     r"trending( now| stories)?|popular (stories|posts|articles|now)|latest( news| stories| articles)?|"
     r"(leave|post|add|write) a (reply|comment)|\d*\s*comments?( \(\d+\))?|show comments|"
