@@ -11,6 +11,7 @@ already found to be outside the body, or mark boundaries.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -479,7 +480,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if k <= end + 1 and j > start:
             end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
-    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)):
+    counts = Counter(s.text for s in segs) if html else Counter()
+    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)
+                           or counts[segs[start].text] > 1):  # HTML: a gallery caption shown twice
         start += 1
     while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
                            or _CAPTION.search(segs[end - 1].text)
