@@ -283,6 +283,17 @@ def _hint_facts(hints: str) -> _HintFacts:
     )
 
 
+def _skip_gallery(segs, scores, start: int, end: int) -> int:
+    """HTML: a gallery at the top of the article shows its captions twice; skip
+    such blocks, unless that would leave less than a third of the article."""
+    counts = Counter(s.text for s in segs)
+    k = start
+    while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
+        k += 1
+    total = sum(max(0.0, x) for x in scores[start:end])
+    return k if k < end and sum(max(0.0, x) for x in scores[k:end]) >= 0.3 * total else start
+
+
 def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     """Drop a headline/standfirst island at the top: at most two short blocks set
     apart from the body by a non-prose line (a kicker, a byline, a date)."""
@@ -480,10 +491,10 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if k <= end + 1 and j > start:
             end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
-    counts = Counter(s.text for s in segs) if html else Counter()
-    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)
-                           or counts[segs[start].text] > 1):  # HTML: a gallery caption shown twice
+    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)):
         start += 1
+    if html:
+        start = _skip_gallery(segs, scores, start, end)
     while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
                            or _CAPTION.search(segs[end - 1].text)
                            or _DISCLAIMER.search(segs[end - 1].text)):
