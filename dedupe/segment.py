@@ -14,7 +14,7 @@ __all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
 
 _TERMINAL = re.compile(r"[.!?。！？…:;\"”»’'»)\]]\s*$")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
-_LOWER_START = re.compile(r"^[\s]*([a-zà-ÿ,.;:!?)\]%’”»–-]|\d+[,.]?\d*\s*[a-z])")
+_LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]|\d+[,.]?\d*\s*[a-z])")
 # labels that stand on their own line: never the start of the next sentence
 _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|sponsored|facebook|twitter|"
                          r"e-?mail|share|print|whatsapp|linkedin|pinterest|reddit|getty images|"
@@ -68,6 +68,8 @@ def segment_text(raw: str) -> list[Segment]:
 
 def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue the sentence of ``prev`` (same paragraph, inline break)?"""
+    if prev[-1:] in "([“‘«„":
+        return True  # a quotation or parenthesis opened: the sentence goes on
     if _TERMINAL.search(prev) or _STANDALONE.match(prev):
         return False
     if _LOWER_START.match(nxt):
