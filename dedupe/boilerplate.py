@@ -77,7 +77,10 @@ _FOOTER = re.compile(r"©|\(c\) ?\d{4}|copyright|all rights reserved|privacy pol
                      r"(use|service|conditions)|cookie", re.I)
 _SOCIAL = re.compile(r"^\W*(follow us|share( on| this)?|tweet|facebook|twitter|linkedin|whatsapp|"
                      r"pinterest|reddit|email|print|connect with us|copy link)\b", re.I)
-_ADVERT = re.compile(r"^\W*(advertisement|advertising|sponsored|ad|anzeige|publicidade|реклама)\W*$", re.I)
+_ADVERT = re.compile(r"^\W*(advertisement|advertising|sponsored|ad|anzeige|publicidade|реклама|"
+                     r"(continue reading|story continues|article continues) below)\W*$", re.I)
+# a caption ends with its credit: "... Credit: ESA", "... (Photo: C-SPAN)"
+_CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$", re.I)
 
 _HINT_BAD = re.compile(r"\b(related|share|sharing|social|comment|comments|newsletter|promo|footer|"
                        r"sidebar|widget|nav|navigation|menu|breadcrumb|subscribe|signup|advert|ads?|"
@@ -517,6 +520,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "newsletter", "subscribe/newsletter cue"
             elif s.tag == "figcaption" or (s.hints and _hint_facts(s.hints).caption):
                 label, reason = "caption", "figure caption (DOM)"
+            elif words[k] <= 60 and _CREDIT_END.search(t):
+                label, reason = "caption", "caption ending in a credit"
             elif not prose[k] and words[k] <= 40 and (_CAPTION.search(t) or (html and scores[k] < -4 and
                                                                              s.link_chars > 0.5 * len(t))):
                 label, reason = ("caption", "caption/credit cue") if _CAPTION.search(t) else \
