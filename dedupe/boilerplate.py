@@ -177,8 +177,7 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
     """Split [start, end) at runs of ``gap`` or more non-positive blocks and keep the
     strongest island, with neighbours at least a quarter as strong (a body split by an
     embedded widget stays whole; a teaser after a chrome gap does not join it)."""
-    islands: list[list[float]] = []  # [i, j, score]
-    i = start
+    islands: list[list[int]] = []  # [first, end) of each island
     run = 0
     cur_start = start
     for k in range(start, end):

@@ -4,7 +4,7 @@ import pytest
 from datasketch import MinHash
 
 import dedupe
-from dedupe import Config, ConfigError, Deduplicator, Document
+from dedupe import Config, ConfigError, Document
 from dedupe.shingle import shingle_hashes
 from dedupe.signature import Signer, candidate_probability, optimal_bands, to_datasketch
 

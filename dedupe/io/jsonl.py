@@ -11,8 +11,8 @@ import zlib
 from typing import BinaryIO, Iterator
 
 from ..document import Document
-from .records import Fields, record_to_document, rejected
-from .streams import Meter, open_input
+from .records import Fields, read_opened, record_to_document, rejected
+from .streams import Meter
 
 __all__ = ["read_jsonl", "read_jsonl_stream"]
 
@@ -47,10 +47,4 @@ def read_jsonl(path: str | os.PathLike, *, id_field: str = "id", text_field: str
     ...     print(doc.id, doc.meta)
     """
     fields = Fields(id_field, text_field, html_field, url_field)
-    try:
-        fh = open_input(path, meter)
-    except OSError as exc:
-        yield rejected(str(path), f"cannot open: {exc}")
-        return
-    with fh:
-        yield from read_jsonl_stream(fh, str(path), fields)
+    yield from read_opened(path, meter, lambda fh, name: read_jsonl_stream(fh, name, fields))

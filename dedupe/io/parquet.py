@@ -15,7 +15,7 @@ from ..document import Document
 from ..errors import DedupeError, require
 from .records import Fields, record_to_document, rejected
 from .streams import Meter
-from .writers import AtomicFile, write_records
+from .writers import AtomicFile, AtomicWriter, write_records
 
 __all__ = ["read_parquet", "ParquetWriter", "write_parquet"]
 
@@ -62,7 +62,7 @@ def _core_schema(pa):
             ("relation", s), ("blocks", pa.list_(block))]
 
 
-class ParquetWriter:
+class ParquetWriter(AtomicWriter):
     """Writes output records to a Parquet file atomically, ``row_group`` rows at a time.
 
     A pass-through field first seen after the first row group, or whose type
@@ -122,18 +122,10 @@ class ParquetWriter:
         self._writer.write_table(table)
         self._rows = []
 
-    def close(self) -> None:
-        """Write the last rows and rename the file into place."""
-        if self._file is None:
-            return
-        try:
-            self._flush()
-            self._writer.close()
-            self._file.commit()
-        except BaseException:
-            self.abort()
-            raise
-        self._file = None
+    def _finish(self) -> None:
+        """Write the last rows and close the file."""
+        self._flush()
+        self._writer.close()
 
     def abort(self) -> None:
         """Give up: the temporary file is removed, the target left as it was."""
@@ -146,15 +138,6 @@ class ParquetWriter:
                 pass
         self._file.discard()
         self._file = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def write_parquet(docs: Iterable[Document | dict], path: str, **kw) -> int:

@@ -7,7 +7,7 @@ without usable text becomes a rejected document that says what was missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, Callable, Iterator
 
 from ..document import Document
 
@@ -69,3 +69,17 @@ def record_to_document(rec: Any, fields: Fields, source: str) -> Document:
         return rejected(source, f"{what} text: no non-empty {fields.text!r} or {fields.html!r} field",
                         meta, doc_id, url)
     return Document(id=doc_id or source, raw=raw, format=fmt, url=url, source=source, meta=meta)
+
+
+def read_opened(path, meter, read_stream: Callable[[BinaryIO, str], Iterator[Document]]) -> Iterator[Document]:
+    """Documents from ``read_stream`` over the opened file; a file that cannot be
+    opened becomes one rejected record."""
+    from .streams import open_input
+
+    try:
+        fh = open_input(path, meter)
+    except OSError as exc:
+        yield rejected(str(path), f"cannot open: {exc}")
+        return
+    with fh:
+        yield from read_stream(fh, str(path))

@@ -21,8 +21,8 @@ from typing import BinaryIO, Iterator
 from ..document import Document
 from ..errors import require
 from .files import sniff_charset
-from .records import rejected
-from .streams import Meter, open_input
+from .records import read_opened, rejected
+from .streams import Meter
 
 __all__ = ["read_warc", "read_warc_stream", "decode_http"]
 
@@ -180,10 +180,4 @@ def read_warc(path: str | os.PathLike, *, meter: Meter | None = None) -> Iterato
     ...     print(doc.id, doc.url)
     """
     require("fastwarc.warc", "warc")
-    try:
-        fh = open_input(path, meter)
-    except OSError as exc:
-        yield rejected(str(path), f"cannot open: {exc}")
-        return
-    with fh:
-        yield from read_warc_stream(fh, str(path))
+    yield from read_opened(path, meter, read_warc_stream)

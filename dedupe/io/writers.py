@@ -56,7 +56,41 @@ def _jsonable(value):
     return str(value)
 
 
-class JsonlWriter:
+class AtomicWriter:
+    """As a context manager: commit the output on success, discard it on error."""
+
+    _file: "AtomicFile | None"
+
+    def _finish(self) -> None:  # pragma: no cover - defined by subclasses
+        """Write what is buffered and close the temporary file."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the output and rename it into place (once)."""
+        if self._file is None:
+            return
+        try:
+            self._finish()
+            self._file.commit()
+        except BaseException:
+            self.abort()
+            raise
+        self._file = None
+
+    def abort(self) -> None:  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class JsonlWriter(AtomicWriter):
     """Writes one JSON object per line to a path (atomically) or to stdout (``-``)."""
 
     def __init__(self, path: str):
@@ -78,15 +112,12 @@ class JsonlWriter:
         if self._file is None:
             self._fh.flush()
             return
-        try:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-            self._file.commit()
-        except BaseException:
-            self.abort()
-            raise
-        self._file = None
+        super().close()
+
+    def _finish(self) -> None:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
 
     def abort(self) -> None:
         """Give up: the temporary file is removed, the target left as it was."""
@@ -95,14 +126,6 @@ class JsonlWriter:
             self._file.discard()
             self._file = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def output_format(path: str, format: str = "auto") -> str:
