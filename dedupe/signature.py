@@ -67,32 +67,47 @@ class Signer:
         """Signature of one shingle-hash array (all-max for an empty set, like datasketch)."""
         return self.sign_many([shingles])[0]
 
-    def sign_many(self, shingle_arrays: list[np.ndarray], chunk: int = 1 << 15) -> np.ndarray:
+    def sign_many(self, shingle_arrays: list[np.ndarray]) -> np.ndarray:
         """Signatures (``len(arrays) x num_perm`` uint64) of many shingle-hash arrays."""
-        out = np.full((len(shingle_arrays), self.num_perm), _MAX, dtype=np.uint64)
-        if not shingle_arrays:
-            return out
         lens = np.fromiter((len(s) for s in shingle_arrays), dtype=np.int64, count=len(shingle_arrays))
+        starts = np.zeros(len(shingle_arrays) + 1, dtype=np.int64)
+        np.cumsum(lens, out=starts[1:])
+        allh = (np.concatenate(shingle_arrays).astype(np.uint64, copy=False) if len(shingle_arrays)
+                else np.empty(0, dtype=np.uint64))
+        return self.sign_segments(allh, starts)
+
+    def sign_segments(self, hashes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Signatures of the segments ``hashes[starts[i]:starts[i+1]]`` (``len(starts) - 1``
+        documents; an empty segment gets the all-max signature, like datasketch)."""
+        nd = len(starts) - 1
+        out = np.full((nd, self.num_perm), _MAX, dtype=np.uint64)
+        lens = np.diff(starts)
         nonempty = np.flatnonzero(lens)
         if not len(nonempty):
             return out
-        allh = np.concatenate([shingle_arrays[i] for i in nonempty]).astype(np.uint64, copy=False)
+        if len(nonempty) < nd:
+            seg = starts[:-1][nonempty]
+        else:
+            seg = starts[:-1]
+        h = hashes[starts[0]:starts[-1]]
+        seg = seg - starts[0]
         with np.errstate(over="ignore"):
-            x = allh ^ (allh >> _S33)
-            x = x * _M1
-            x = x ^ (x >> _S33)
-            x = x * _M2
-            hv = x ^ (x >> _S33)
-        starts = np.concatenate(([0], np.cumsum(lens[nonempty])[:-1]))
-        # one pass per permutation keeps the working set small (cache friendly)
-        tmp = np.empty_like(hv)
-        res = np.empty((len(nonempty), self.num_perm), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for p in range(self.num_perm):
-                np.multiply(hv, self._a[p], out=tmp)
-                np.add(tmp, self._b[p], out=tmp)
-                res[:, p] = np.minimum.reduceat(tmp, starts)
-        out[nonempty] = res
+            # datasketch's pre-mix of the input hash (MurmurHash3 finaliser)
+            x = h ^ (h >> _S33)
+            x *= _M1
+            x ^= x >> _S33
+            x *= _M2
+            x ^= x >> _S33
+            tmp = np.empty_like(x)
+            # one pass per permutation: a*x + b (mod 2**64), then the minimum per document;
+            # filling the transposed result keeps each reduceat's output contiguous
+            res = np.empty((self.num_perm, len(seg)), dtype=np.uint64)
+            mul, add, mn = np.multiply, np.add, np.minimum.reduceat
+            for p, (a, b) in enumerate(zip(self._a, self._b)):
+                mul(x, a, out=tmp)
+                add(tmp, b, out=tmp)
+                mn(tmp, seg, out=res[p])
+        out[nonempty] = res.T
         return out
 
 
