@@ -21,6 +21,7 @@ import json
 import numpy as np
 
 from ..errors import ConfigError, require
+from ..shingle import HASH_VERSION
 
 __all__ = ["RedisIndex"]
 
@@ -39,7 +40,7 @@ class RedisIndex:
         except redis.RedisError as exc:
             raise ConfigError(f"cannot use the Redis index at {url}: {exc}") from exc
         params = json.dumps({"bands": bands, "rows": rows, "num_perm": num_perm, "seed": seed,
-                             "shingle_size": shingle_size})
+                             "shingle_size": shingle_size, "hash_version": HASH_VERSION})
         self.r.setnx("dedupe:params", params)
         stored = self.r.get("dedupe:params").decode()
         if json.loads(stored) != json.loads(params):

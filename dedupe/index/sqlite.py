@@ -11,6 +11,7 @@ import sqlite3
 import numpy as np
 
 from ..errors import ConfigError
+from ..shingle import HASH_VERSION
 
 __all__ = ["SQLiteIndex"]
 
@@ -32,7 +33,7 @@ class SQLiteIndex:
             """
         )
         params = {"bands": bands, "rows": rows, "num_perm": num_perm, "seed": seed,
-                  "shingle_size": shingle_size}
+                  "shingle_size": shingle_size, "hash_version": HASH_VERSION}
         row = self.db.execute("SELECT v FROM meta WHERE k='params'").fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('params', ?)", (json.dumps(params),))
