@@ -438,12 +438,15 @@ class Deduplicator:
                 if len(kept_sh) < cfg.min_shingles:
                     continue
                 j, a_in_b, b_in_a = similarity(fp.shingles, kept_sh)
-                if j >= cfg.jaccard_threshold:
+                # an excerpt (at most 80 % of the other's size) is reported as such even when
+                # its Jaccard also passes; similar sizes are near-duplicates
+                na, nb = len(fp.shingles), len(kept_sh)
+                if a_in_b >= cfg.containment_threshold and (na <= 0.8 * nb or j < cfg.jaccard_threshold):
+                    rel, score = "contained_in", (1 + (j >= cfg.jaccard_threshold), a_in_b)
+                elif b_in_a >= cfg.containment_threshold and (nb <= 0.8 * na or j < cfg.jaccard_threshold):
+                    rel, score = "contains", (1 + (j >= cfg.jaccard_threshold), b_in_a)
+                elif j >= cfg.jaccard_threshold:
                     rel, score = "near_duplicate", (2, j)
-                elif a_in_b >= cfg.containment_threshold:
-                    rel, score = "contained_in", (1, a_in_b)
-                elif b_in_a >= cfg.containment_threshold:
-                    rel, score = "contains", (1, b_in_a)
                 else:
                     continue
                 if best is None or score > best[0]:
