@@ -314,15 +314,20 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     return start
 
 
-def _resumes_after_widget(segs, words, prose, scores, cue: int, end: int, before: float) -> int | None:
+def _resumes_after_widget(segs, words, prose, scores, cue: int, end: int, before: float,
+                          html: bool) -> int | None:
     """Where the article resumes after a box that starts at ``cue``: a long
     paragraph within a few blocks, followed by prose weighing at least half of
-    the article before the box. ``None`` when the article ends at the cue."""
-    for j in range(cue + 1, min(end, cue + 9)):
+    the article before the box. ``None`` when the article ends at the cue.
+
+    In HTML, where teaser links already score low, the box may be longer and
+    further boxes may follow; in text the prose after it stops at the next cue."""
+    for j in range(cue + 1, min(end, cue + (17 if html else 9))):
         if prose[j] and words[j] >= 20:
             after = 0.0
             for k in range(j, end):
-                if words[k] <= 12 and (_END_CUE.match(segs[k].text) or _COMMENT_DATE.match(segs[k].text)):
+                t = segs[k].text
+                if words[k] <= 12 and ((not html and _END_CUE.match(t)) or _COMMENT_DATE.match(t)):
                     break
                 after += max(0.0, scores[k])
             return j if after >= 0.5 * before else None
@@ -468,7 +473,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         t = segs[k].text
         if k > start and acc >= 0.35 * total and words[k] <= 12 and (
                 _END_CUE.match(t) or k in repeats or _COMMENT_DATE.match(t)):
-            resume = _resumes_after_widget(segs, words, prose, scores, k, end, acc)
+            resume = _resumes_after_widget(segs, words, prose, scores, k, end, acc, html)
             if resume is None:
                 cut_reason = t
                 end = k
