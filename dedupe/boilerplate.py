@@ -210,7 +210,7 @@ def _article_container(segs, words, prose, scores, start: int, end: int) -> tupl
     a fifth as much, is the article. Its blocks form one contiguous range.
     Inside it, short blocks (list items, subheads, table cells) are part of the
     article unless they are link lists or carry boilerplate class/id hints, so
-    their cost is softened; the best run there widens the region.
+    they are neutral rather than a cost; the best run there widens the region.
     """
     credit: dict[int, float] = {}
     parent_of: dict[int, int | None] = {}
@@ -250,7 +250,7 @@ def _article_container(segs, words, prose, scores, start: int, end: int) -> tupl
             sc = min(sc, -3.0)
         elif sc < 0 and seg.link_chars < 0.5 * len(seg.text) and not _bad_hints(seg.hints) \
                 and not _END_CUE.match(seg.text) and sc > -9:
-            sc = -0.5
+            sc = 0.1  # neutral: kept when the article goes on, or ends, around it
         soft.append(sc)
     a, b = _max_run(soft)
     return (min(start, cs + a), max(end, cs + b)) if b > a else (start, end)
