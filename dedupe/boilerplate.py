@@ -146,8 +146,10 @@ def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
     else:
         s = -(2.0 + 0.3 * min(w, 20))
     if html:
-        if link > 0.5:
+        if link > 0.5 and not (prose and w >= 20 and link <= 0.75):
             s = -abs(s) - 2
+        elif link > 0.5:  # a long sentence that is mostly links: a list item of the article, or a teaser
+            s *= 0.3
         elif link > 0.25:
             s *= 0.5 if s > 0 else 1.5
         if seg.hints:
