@@ -50,6 +50,7 @@ _END_CUE = re.compile(
     r"ver también|lire aussi|à lire aussi)\W*$",
     re.I,
 )
+_EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
 _TIME = r"\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?"
@@ -365,10 +366,12 @@ def _teaser_lists(segs, words, prose) -> set[int]:
 
 
 def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) -> set[int]:
-    """Indices of short lines that repeat within a few lines (teaser-card headlines)."""
+    """Indices of short lines that repeat within a few lines (teaser-card headlines).
+    Attribution lines of embedded posts ("— Name (@handle) date") repeat too, inside
+    articles, and are left out."""
     out = set()
     for i, s in enumerate(segs):
-        if not 5 <= words[i] <= 25:
+        if not 5 <= words[i] <= 25 or _EMBED_CREDIT.search(s.text):
             continue
         key = s.text.casefold()
         for j in range(i + 1, min(len(segs), i + window + 1)):
