@@ -17,7 +17,7 @@ WORD = re.compile(r"\w+")
 SUBSET = 40  # the first 40 page ids in sorted order: fixed, not chosen by score
 
 # Floors sit a little below the figures measured when the gate was set (see README).
-FLOORS = {"text": 0.85, "html": 0.87}
+FLOORS = {"text": 0.91, "html": 0.95}
 
 
 def _shingles(text, n=4):
@@ -65,5 +65,7 @@ def test_neardup_dev_quality_floor(tmp_path):
     res = scorer.score_clusters(scorer.load_jsonl(split / "truth.jsonl"), str(pred))
     assert res["same_template_fp_pairs"] == 0
     assert res["precision"] >= 0.99
-    assert res["f1"] >= 0.97 and res["ari"] >= 0.97, res
-    assert res["per_type_recall"]["excerpt"]["recall"] >= 0.9
+    assert res["f1"] >= 0.98 and res["ari"] >= 0.98, res
+    for kind in ("rescrape", "syndicated", "updated"):
+        assert res["per_type_recall"][kind]["recall"] >= 0.95, (kind, res["per_type_recall"])
+    assert res["per_type_recall"]["excerpt"]["recall"] >= 0.95
