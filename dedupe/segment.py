@@ -172,8 +172,8 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
         if tag in ("nav", "footer", "aside", "header", "form", "figure", "figcaption"):
             own = (own + " " + tag).strip()
         hints2 = (hints + " " + own).strip() if own else hints
-        if len(hints2) > 400:
-            hints2 = hints2[-400:]
+        if len(hints2) > 200:
+            hints2 = hints2[-200:]
         saved = None
         if tag in _BLOCK_TAGS:
             flush()
