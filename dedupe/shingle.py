@@ -26,6 +26,7 @@ hashfunc=shingle_hash)`` over word n-gram tuples.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from typing import NamedTuple, Sequence
 
@@ -128,8 +129,6 @@ def _xxh3_short(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.nda
 
 
 # -- normalisation tables
-_LUTS: tuple | None = None
-_SAFE: np.ndarray | None = None
 _WORDCH, _MULTI = 1, 2
 
 
@@ -137,31 +136,30 @@ def _isword(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # exactly re's \w for str patterns
 
 
+@lru_cache(maxsize=1)
 def _luts() -> tuple[np.ndarray, np.ndarray]:
     """Per code point of the BMP: its case folding (itself when that takes several
     characters), and flags: a word character (``\\w``, of the folded character),
     folds to several characters."""
-    global _LUTS
-    if _LUTS is None:
-        fold = np.arange(0x10000, dtype=np.uint32)
-        flags = np.zeros(0x10000, dtype=np.uint8)
-        for c in range(0x10000):
-            ch = chr(c)
-            f = ch.casefold()
-            if len(f) == 1:
-                fold[c] = ord(f)
-                ch = f  # the regex sees the folded character
-            else:
-                flags[c] |= _MULTI
-            if _isword(ch):
-                flags[c] |= _WORDCH
-        _LUTS = fold, flags
-    return _LUTS
+    fold = np.arange(0x10000, dtype=np.uint32)
+    flags = np.zeros(0x10000, dtype=np.uint8)
+    for c in range(0x10000):
+        ch = chr(c)
+        f = ch.casefold()
+        if len(f) == 1:
+            fold[c] = ord(f)
+            ch = f  # the regex sees the folded character
+        else:
+            flags[c] |= _MULTI
+        if _isword(ch):
+            flags[c] |= _WORDCH
+    return fold, flags
 
 
 _SEPARATOR, _LETTER = 1, 2
 
 
+@lru_cache(maxsize=1)
 def _safe() -> np.ndarray:
     """Per code point of the BMP, what the byte path may do with it (0: nothing, the
     text goes the code point way). ``_SEPARATOR``: a character that can stand for a
@@ -171,33 +169,30 @@ def _safe() -> np.ndarray:
     the second of any canonical composition pair (so are the characters of its NFKC
     form). Typographic punctuation (dashes, curly quotes, ellipses, no-break spaces)
     and lower-case accented letters are such characters."""
-    global _SAFE
-    if _SAFE is None:
-        second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T jamo
-        for c in range(0x110000):
-            d = unicodedata.decomposition(chr(c))
-            if d and not d.startswith("<"):
-                parts = d.split()
-                if len(parts) == 2:
-                    second.add(int(parts[1], 16))
-        safe = np.zeros(0x10000, dtype=np.uint8)
-        for c in range(0x80, 0x10000):
-            if 0xD800 <= c < 0xE000 or c in second:
-                continue
-            ch = chr(c)
-            if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cn", "Co"):
-                continue
-            if _isword(ch):
-                if unicodedata.normalize("NFKC", ch) == ch and ch.casefold() == ch:
-                    safe[c] = _LETTER
-                continue
-            nf = unicodedata.normalize("NFKC", ch)
-            folded = nf.casefold()
-            if all(not _isword(x) and not unicodedata.combining(x) and ord(x) not in second
-                   for x in nf + folded):
-                safe[c] = _SEPARATOR
-        _SAFE = safe
-    return _SAFE
+    second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T jamo
+    for c in range(0x110000):
+        d = unicodedata.decomposition(chr(c))
+        if d and not d.startswith("<"):
+            parts = d.split()
+            if len(parts) == 2:
+                second.add(int(parts[1], 16))
+    safe = np.zeros(0x10000, dtype=np.uint8)
+    for c in range(0x80, 0x10000):
+        if 0xD800 <= c < 0xE000 or c in second:
+            continue
+        ch = chr(c)
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cn", "Co"):
+            continue
+        if _isword(ch):
+            if unicodedata.normalize("NFKC", ch) == ch and ch.casefold() == ch:
+                safe[c] = _LETTER
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        folded = nf.casefold()
+        if all(not _isword(x) and not unicodedata.combining(x) and ord(x) not in second
+               for x in nf + folded):
+            safe[c] = _SEPARATOR
+    return safe
 
 
 def normalize(text: str) -> str:
