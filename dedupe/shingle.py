@@ -18,10 +18,9 @@ The shingle hashes are those of the plain per-word code (:func:`word_hash`,
 - n-gram of words ``w1..wk``: ``fmix64(((h1 * M + h2) * M + h3) ...)`` modulo
   2**64 (``fmix64`` is MurmurHash3's finaliser).
 - exact text hash: xxh3_64 of the sequence of word hashes (little-endian uint64).
-  (Before version 0.2 it was xxh3_64 of the tokens joined by spaces.)
 
-So a signature can be reproduced with ``datasketch.MinHash(scheme="affine64",
-hashfunc=shingle_hash)`` over word n-gram tuples.
+So a signature can be reproduced with ``datasketch.MinHash(hashfunc=lambda g:
+shingle_hash(g) & 0xFFFFFFFF)`` (its default ``affine32`` scheme) over word n-gram tuples.
 """
 from __future__ import annotations
 
@@ -44,7 +43,7 @@ _M2 = _U(0xC4CEB9FE1A85EC53)
 _S33 = _U(33)
 _M32 = _U(0xFFFFFFFF)
 #: bumped whenever word, shingle or exact-text hashes change; persistent indexes record it
-HASH_VERSION = 2
+HASH_VERSION = 3
 _EMPTY = np.empty(0, dtype=np.uint64)
 _MASK64 = (1 << 64) - 1
 _SEP = " ".encode("utf-32-le")

@@ -59,9 +59,12 @@ def test_config_validation_says_what_is_wrong(kw, msg):
 
 
 def test_signatures_load_in_datasketch_and_match_its_minhash():
+    """Same permutations and arithmetic as datasketch's default scheme (affine32), with
+    the low 32 bits of each shingle hash as datasketch's input hash."""
     sh = shingle_hashes(PARA * 3, 3)
     sig = Signer(128, seed=7).sign(sh)
-    ref = MinHash(num_perm=128, seed=7, scheme="affine64", hashfunc=lambda x: x)
+    ref = MinHash(num_perm=128, seed=7, hashfunc=lambda x: x & 0xFFFFFFFF)
+    assert ref.scheme == "affine32"
     ref.update_batch([int(v) for v in sh])
     assert np.array_equal(ref.hashvalues, sig)
     lean = to_datasketch(sig, seed=7)
