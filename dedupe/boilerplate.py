@@ -205,7 +205,7 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
     return islands[lo][0], islands[hi][1]
 
 
-def _article_container(segs, words, prose, scores, start: int, end: int) -> tuple[int, int]:
+def _article_container(segs, words, prose, scores, end_cue, start: int, end: int) -> tuple[int, int]:
     """HTML: widen the region to the DOM container of the article.
 
     Like readability, each prose block credits its parent element fully and its
@@ -252,7 +252,7 @@ def _article_container(segs, words, prose, scores, start: int, end: int) -> tupl
         if not chosen.intersection(seg.path):
             sc = min(sc, -3.0)
         elif sc < 0 and seg.link_chars < 0.5 * len(seg.text) and not _bad_hints(seg.hints) \
-                and not _END_CUE.match(seg.text) and sc > -9:
+                and not end_cue[k] and sc > -9:
             sc = 0.1  # neutral: kept when the article goes on, or ends, around it
         soft.append(sc)
     a, b = _max_run(soft)
@@ -317,8 +317,8 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
     return start
 
 
-def _resumes_after_widget(segs, words, prose, scores, cue: int, end: int, before: float,
-                          html: bool) -> int | None:
+def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int, end: int,
+                          before: float, html: bool) -> int | None:
     """Where the article resumes after a box that starts at ``cue``: a long
     paragraph within a few blocks, followed by prose weighing at least half of
     the article before the box. ``None`` when the article ends at the cue.
@@ -329,8 +329,7 @@ def _resumes_after_widget(segs, words, prose, scores, cue: int, end: int, before
         if prose[j] and words[j] >= 20:
             after = 0.0
             for k in range(j, end):
-                t = segs[k].text
-                if words[k] <= 12 and ((not html and _END_CUE.match(t)) or _COMMENT_DATE.match(t)):
+                if words[k] <= 12 and ((not html and end_cue[k]) or comment_date[k]):
                     break
                 after += max(0.0, scores[k])
             return j if after >= 0.5 * before else None
@@ -436,8 +435,11 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     words = [_words(s.text) for s in segs]
     prose = [_is_prose(s, w) for s, w in zip(segs, words)]
     scores = [_score(s, w, p, html) for s, w, p in zip(segs, words, prose)]
-    for i, s in enumerate(segs):
-        if words[i] <= 12 and (_END_CUE.match(s.text) or _COMMENT_DATE.match(s.text)):
+    # cue lines, matched once: end-of-article cues and comment headers
+    end_cue = [bool(_END_CUE.match(s.text)) for s in segs]
+    comment_date = [bool(_COMMENT_DATE.match(s.text)) for s in segs]
+    for i in range(n):
+        if words[i] <= 12 and (end_cue[i] or comment_date[i]):
             scores[i] = min(scores[i], -10.0)
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
@@ -455,7 +457,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     start, end = _max_run(scores)
     # Comment threads come after the article: prefer the best run before the
     # first comment line when it holds a real article.
-    dates = [k for k, s in enumerate(segs) if words[k] <= 12 and _COMMENT_DATE.match(s.text)]
+    dates = [k for k in range(n) if words[k] <= 12 and comment_date[k]]
     thread = next((a for a, b in zip(dates, dates[1:]) if b - a <= 40), None)
     if thread is not None and thread < end:
         a, b = _max_run(scores[:thread])
@@ -465,7 +467,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
     if html:
-        start, end = _article_container(segs, words, prose, scores, start, end)
+        start, end = _article_container(segs, words, prose, scores, end_cue, start, end)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
     # A "Related" box set inside the article is skipped when long prose resumes right after it.
@@ -477,8 +479,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     while k < end:
         t = segs[k].text
         if k > start and acc >= 0.35 * total and words[k] <= 12 and (
-                _END_CUE.match(t) or k in repeats or _COMMENT_DATE.match(t)):
-            resume = _resumes_after_widget(segs, words, prose, scores, k, end, acc, html)
+                end_cue[k] or k in repeats or comment_date[k]):
+            resume = _resumes_after_widget(words, prose, scores, end_cue, comment_date, k, end, acc, html)
             if resume is None:
                 cut_reason = t
                 end = k
@@ -513,7 +515,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end)
 
-    title = _find_title(segs, words, prose, start, page_title)
+    title = _find_title(segs, words, prose, end_cue, start, page_title)
     blocks: list[Block] = []
     section: str | None = None
     main_parts: list[str] = []
@@ -531,19 +533,19 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "caption", "figure caption (DOM)"
             elif words[k] <= 60 and _CREDIT_END.search(t):
                 label, reason = "caption", "caption ending in a credit"
-            elif not prose[k] and words[k] <= 40 and (_CAPTION.search(t) or (html and scores[k] < -4 and
-                                                                             s.link_chars > 0.5 * len(t))):
-                label, reason = ("caption", "caption/credit cue") if _CAPTION.search(t) else \
-                    ("navigation", "link block inside the article")
+            elif not prose[k] and words[k] <= 40 and _CAPTION.search(t):
+                label, reason = "caption", "caption/credit cue"
+            elif not prose[k] and words[k] <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
+                label, reason = "navigation", "link block inside the article"
             elif is_template[k]:
                 label, reason = "boilerplate", "site template (seen across stories)"
         else:
             after = k >= end
-            if after and words[k] <= 12 and _END_CUE.match(t):
+            if after and words[k] <= 12 and end_cue[k]:
                 section = _section_kind(t)
-            if after and (_COMMENT_DATE.match(t) or _COMMENT_CUE.match(t)):
+            if after and (comment_date[k] or _COMMENT_CUE.match(t)):
                 section = "comments"
-            if after and k + 1 < n and _COMMENT_DATE.match(segs[k + 1].text) and words[k] <= 6:
+            if after and k + 1 < n and comment_date[k + 1] and words[k] <= 6:
                 section = "comments"
             if k in teaser or (after and k in repeats):
                 label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
@@ -566,7 +568,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     return Classification(blocks, "\n\n".join(main_parts), title_text)
 
 
-def _find_title(segs, words, prose, start, page_title) -> int | None:
+def _find_title(segs, words, prose, end_cue, start, page_title) -> int | None:
     """The headline: a short line shortly before the body. A line that is also in
     the page ``<title>`` (or the scrape's first line) wins, then an ``<h1>``-``<h6>``,
     then the longest candidate."""
@@ -574,7 +576,7 @@ def _find_title(segs, words, prose, start, page_title) -> int | None:
     best, best_key = None, None
     for k in range(max(0, start - 12), start):
         t = segs[k].text
-        if not 4 <= words[k] <= 30 or _END_CUE.match(t) or _CAPTION.search(t) or _SOCIAL.match(t):
+        if not 4 <= words[k] <= 30 or end_cue[k] or _CAPTION.search(t) or _SOCIAL.match(t):
             continue
         if prose[k] and not re.search(r"[?!]\W*$", t):
             continue
