@@ -269,16 +269,16 @@ def explain(doc_a, doc_b, shingle_size, passages):
         docs.append(d)
     a, b = docs
     for name, ta, tb in (("raw text", a.raw, b.raw), ("main text", a.text, b.text)):
-        j, ab, ba = similarity(shingle_hashes(ta, shingle_size), shingle_hashes(tb, shingle_size))
+        wa, wb = tokens(ta), tokens(tb)
+        j, ab, ba = similarity(shingle_hashes(wa, shingle_size), shingle_hashes(wb, shingle_size))
         click.echo(f"{name:<10} Jaccard {j:.3f}   A in B {ab:.3f}   B in A {ba:.3f}   "
-                   f"({len(tokens(ta))} / {len(tokens(tb))} words)")
+                   f"({len(wa)} / {len(wb)} words)")
+    # j, ab, ba and wa, wb now hold the main text's figures and tokens
     cfg = D.replace(shingle_size=shingle_size)
-    j, ab, ba = similarity(shingle_hashes(a.text, shingle_size), shingle_hashes(b.text, shingle_size))
     verdict = ("near-duplicates" if j >= cfg.jaccard_threshold else
                "excerpt (containment)" if max(ab, ba) >= cfg.containment_threshold else "different articles")
     click.echo(f"verdict    {verdict} (Jaccard >= {cfg.jaccard_threshold} or containment >= "
                f"{cfg.containment_threshold} on main text)")
-    wa, wb = tokens(a.text), tokens(b.text)
     sm = SequenceMatcher(None, wa, wb, autojunk=False)
     blocks = sorted(sm.get_matching_blocks(), key=lambda m: -m.size)[:passages]
     for m in blocks:

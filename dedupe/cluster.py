@@ -21,7 +21,6 @@ from .document import Document
 from .fingerprint import Fingerprint, FingerprintBatch, FingerprintPool, fingerprint_texts, unpack
 from .index import open_index
 from .shingle import tokens
-from .signature import Signer
 
 __all__ = ["Deduplicator", "similarity"]
 
@@ -55,7 +54,6 @@ class Deduplicator:
     def __init__(self, config: Config = DEFAULTS, index: str | None = None):
         self.config = config
         self.bands, self.rows = config.band_rows
-        self.signer = Signer(config.num_perm, config.seed)
         self.index = open_index(index, self.bands, self.rows, config.num_perm, config.seed,
                                 config.shingle_size)
         # chunk state: candidates among earlier chunks (row -> index keys), band keys
