@@ -5,6 +5,7 @@ Defaults come from :data:`dedupe.config.DEFAULTS`; domain errors become
 """
 from __future__ import annotations
 
+import json
 import sys
 import time
 
@@ -14,6 +15,7 @@ from .cluster import Deduplicator, similarity
 from .config import DEFAULTS, ENGINES, FORMATS, KEEP_POLICIES, Config
 from .engine import clean_on_engine, clean_parallel
 from .errors import DedupeError
+from .index import open_existing
 from .io import Meter, open_writer, read_inputs
 from .io.progress import Progress
 from .io.streams import input_size
@@ -213,22 +215,34 @@ def run(inputs, format_, output, output_format, rejected, id_field, text_field, 
         b, r = cfg.band_rows
         click.echo(f"dedupe run: LSH {b} bands x {r} rows, Jaccard >= {cfg.jaccard_threshold}, "
                    f"containment >= {cfg.containment_threshold}, keep {cfg.keep}", err=True)
-    dd = Deduplicator(cfg, index=index_path)
+    # on Dask without a persistent index the whole job is distributed; else cleaning is,
+    # and the decisions are made here, against the index
+    distributed = cfg.engine == "dask" and index_path is None
+    dd = None if distributed else Deduplicator(cfg, index=index_path)
     try:
         run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
     except BaseException:
-        dd.close()
+        if dd:
+            dd.abort()
         raise
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
-        for doc in dedupe_documents(run_.ticking(clean_on_engine(docs, cfg, scheduler)), cfg, deduplicator=dd):
+        if distributed:
+            from .engine.dask import dedupe_dask
+
+            annotated = run_.ticking(dedupe_dask(docs, cfg, scheduler=scheduler))
+        else:
+            annotated = dedupe_documents(run_.ticking(clean_on_engine(docs, cfg, scheduler)), cfg, deduplicator=dd)
+        for doc in annotated:
             run_.write(doc, dedup=True, blocks=not no_blocks,
                        drop=drop_duplicates and doc.duplicate_of is not None)
     except BaseException:
         run_.abort()
-        dd.close()
+        if dd:
+            dd.abort()  # a persistent index stays as it was before the run
         raise
-    dd.close()
+    if dd:
+        dd.close()
     run_.finish("run", dedup=True)
 
 
@@ -285,6 +299,64 @@ def explain(doc_a, doc_b, shingle_size, passages):
         if m.size < 4:
             continue
         click.echo(f"shared ({m.size} words): {' '.join(wa[m.a:m.a + m.size])[:300]}")
+
+
+@main.group("index")
+def index_group() -> None:
+    """Look after a persistent index (a SQLite file or redis://host:port/db)."""
+
+
+@index_group.command("stats")
+@click.argument("index")
+@_guard
+def index_stats(index):
+    """How many documents INDEX holds, its size and LSH parameters (JSON)."""
+    idx = open_existing(index)
+    try:
+        click.echo(json.dumps(idx.stats(), indent=2))
+    finally:
+        idx.close()
+
+
+@index_group.command("remove")
+@click.argument("index")
+@click.argument("ids", nargs=-1, required=True)
+@_guard
+def index_remove(index, ids):
+    """Remove documents from INDEX by id (later runs no longer match them)."""
+    from .index.sqlite import SQLiteIndex
+
+    idx = open_existing(index)
+    if isinstance(idx, SQLiteIndex):  # reopen for writing, in one transaction
+        idx.close()
+        p = idx.params
+        idx = SQLiteIndex(index, bands=p["bands"], rows=p["rows"], num_perm=p["num_perm"], seed=p["seed"],
+                          shingle_size=p["shingle_size"])
+    try:
+        counts = {i: idx.remove(i) for i in ids}
+    except BaseException:
+        idx.abort()
+        raise
+    idx.close()
+    missing = [i for i, n in counts.items() if not n]
+    click.echo(f"dedupe index: removed {sum(counts.values())} documents", err=True)
+    if missing:
+        raise click.ClickException(f"not in the index: {', '.join(missing)}")
+
+
+@index_group.command("export")
+@click.argument("index")
+@click.option("-o", "--output", default="-", show_default=True, help="JSON Lines file, or - for stdout.")
+@_guard
+def index_export(index, output):
+    """Write one JSON line per indexed document: id, number, exact-text hash, shingles."""
+    idx = open_existing(index)
+    try:
+        with open_writer(output, "jsonl") as out:
+            for rec in idx.export():
+                out.write(rec)
+    finally:
+        idx.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,7 +22,7 @@ from .fingerprint import Fingerprint, FingerprintBatch, FingerprintPool, fingerp
 from .index import open_index
 from .shingle import tokens
 
-__all__ = ["Deduplicator", "similarity"]
+__all__ = ["Deduplicator", "similarity", "min_agree", "priority"]
 
 _CHUNK = 1024  # documents decided per vectorised candidate lookup
 
@@ -62,9 +62,9 @@ class Deduplicator:
         self._runs: dict[int, list[int]] = {}
         self._run_kept: dict[int, list[int]] = {}
         self._cur = -1
-        if getattr(self.index, "batched", False) and config.num_perm >= 64:
+        if config.num_perm >= 64:
             # skip chance band collisions: sketches agreeing on < 3.5% of the values
-            self.index.min_agree = math.ceil(0.035 * config.num_perm)
+            self.index.min_agree = min_agree(config.num_perm)
         self.counts = {"in": 0, "kept": 0, "duplicates": 0, "rejected": 0, "exact": 0,
                        "near_duplicate": 0, "contained_in": 0, "contains": 0, "candidates": 0}
 
@@ -120,7 +120,7 @@ class Deduplicator:
                 yield from self._decide_batch(batch, range(len(batch)), fps)
             return
         all_docs = list(docs)
-        order = sorted(range(len(all_docs)), key=lambda i: self._priority(all_docs[i], i))
+        order = sorted(range(len(all_docs)), key=lambda i: priority(all_docs[i], i, self.config))
         fps: list[Fingerprint | None] = []
         for _, f in self._fingerprinted(_batches(all_docs, self.config.batch_size), keep=True):
             fps.extend(f)
@@ -128,13 +128,6 @@ class Deduplicator:
             pass
         yield from all_docs
 
-    def _priority(self, d: Document, i: int):
-        if not d.ok:
-            return (1, 0, i)
-        if self.config.keep == "longest":
-            return (0, -len(tokens(d.text or "")), i)
-        date = d.date or d.meta.get(self.config.date_field)
-        return (0, 0 if date else 1, str(date or ""), i)
 
     def _decide_batch(self, docs: list[Document], order, fps: list | None = None) -> Iterator[Document]:
         if fps is None:
@@ -169,7 +162,7 @@ class Deduplicator:
     def _query(self, fp: Fingerprint, keys: np.ndarray) -> list[int]:
         """Candidate kept documents (sorted index keys) for one document."""
         if self._pre is None:
-            return self.index.query(keys)
+            return self.index.query(keys, fp.sketch)
         pre = self._pre.get(self._cur, [])
         runs = self._runs.get(self._cur)
         if not runs:
@@ -230,18 +223,41 @@ class Deduplicator:
 
     def _keep(self, d: Document, fp: Fingerprint, keys: np.ndarray, index: bool) -> None:
         self.counts["kept"] += 1
-        extra = {"sketch": fp.sketch} if getattr(self.index, "batched", False) else {}
         if index:
-            key = self.index.add(keys, d.id, fp.shingles, fp.text_hash, **extra)
+            key = self.index.add(keys, d.id, fp.shingles, fp.text_hash, fp.sketch)
             if self._pre is not None:  # later documents of the chunk sharing a key find it
                 for r in self._runs.get(self._cur, ()):
                     self._run_kept.setdefault(r, []).append(key)
         elif fp.n_tokens:
             # too short for shingles: only exact duplicates can find it
-            self.index.add(keys[:0], d.id, fp.shingles[:0], fp.text_hash, **extra)
+            self.index.add(keys[:0], d.id, fp.shingles[:0], fp.text_hash, fp.sketch)
 
     def close(self) -> None:
+        """Close the index; a persistent one keeps this run's kept documents."""
         self.index.close()
+
+    def abort(self) -> None:
+        """Close the index; a persistent SQLite index drops this run's additions."""
+        getattr(self.index, "abort", self.index.close)()
+
+
+def priority(d: Document, i: int, config: Config) -> tuple:
+    """Sort key of the ``i``-th input document under the keep policy: the first
+    document of a cluster in this order is its kept copy."""
+    if not d.ok:
+        return (1, 0, "", i)
+    if config.keep == "longest":
+        return (0, -len(tokens(d.text or "")), "", i)
+    if config.keep == "earliest":
+        date = d.date or d.meta.get(config.date_field)
+        return (0, 0 if date else 1, str(date or ""), i)
+    return (0, 0, "", i)
+
+
+def min_agree(num_perm: int) -> int:
+    """Sketch values a candidate must share with the document (3.5 %): fewer means
+    an estimated Jaccard of about 0.03 or less, a chance band collision."""
+    return math.ceil(0.035 * num_perm)
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -54,3 +54,39 @@ def test_engine_options_are_checked():
     assert res.exit_code == 1 and "needs the dask engine (--engine dask)" in res.output
     with pytest.raises(ConfigError, match="not both"):
         next(clean_dask([], client=object(), scheduler="tcp://127.0.0.1:8786"))
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.mark.parametrize("keep", ["first", "longest", "earliest"])
+@pytest.mark.parametrize("template_stories", [3, 0])
+def test_distributed_dedup_equals_the_local_engine(two_workers, keep, template_stories):
+    """Partitions of 7 documents, so copies, excerpts and exact duplicates cross partitions."""
+    from dedupe.engine.dask import dedupe_dask
+    from dedupe.pipeline import dedupe_documents
+
+    from .synthetic import decisions, stress_corpus
+
+    cfg = Config(keep=keep, template_min_stories=template_stories)
+    local = decisions(dedupe_documents(clean_documents(stress_corpus()), cfg))
+    dist = decisions(dedupe_dask(stress_corpus(), cfg, client=two_workers, partition_size=7, buckets=5))
+    assert dist == local
+    assert sum(d[3] is not None for d in local) >= 30  # the corpus does exercise the decisions
+
+
+def test_distributed_dedup_on_the_seeds_via_cli(tmp_path):
+    outs = []
+    for extra in ([], ["--engine", "dask", "--workers", "2"]):
+        out = tmp_path / f"out{len(outs)}.jsonl"
+        res = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(out), "-q", *extra])
+        assert res.exit_code == 0, res.output
+        outs.append(out.read_text())
+    assert outs[0] == outs[1]
+    recs = [json.loads(x) for x in outs[1].splitlines()]
+    assert [r["duplicate_of"] for r in recs if r["id"].startswith("001")] == [
+        next(r["id"] for r in recs if r["id"].startswith("000"))]

@@ -1,8 +1,5 @@
 """The Redis index backend against a real redis-server on loopback (skips without one)."""
-import shutil
 import socket
-import subprocess
-import time
 
 import pytest
 
@@ -11,32 +8,6 @@ from dedupe import Config, ConfigError, Deduplicator, Document
 from .test_dedup import doc, words
 
 pytest.importorskip("redis", reason="the redis package is not installed (pip install 'news-dedupe[redis]')")
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not on PATH (apt-get install redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"redis-server did not start on port {port}")
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_incremental_runs_share_the_redis_index(redis_url):

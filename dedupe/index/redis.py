@@ -6,17 +6,21 @@ Layout, under a prefix that names the LSH parameters (``dedupe:b9r13p128s1k3:``)
 
 - ``band:<key>``: a set of the kept documents' numbers, one per band key; a
   query is one ``SUNION`` of a document's band keys (one round trip);
-- ``doc:<n>``: a hash with the document's ``id`` and its shingle set (``sh``,
-  uint64 bytes);
+- ``doc:<n>``: a hash with the document's ``id``, its shingle set (``sh``,
+  uint64 bytes), band keys (``k``) and sketch (``s``);
 - ``exact``: a hash, exact text hash -> number of the first document with it;
+- ``ids``: a hash, id -> document numbers (for ``dedupe index remove``);
 - ``next``/``count``: the document-number allocator and the number of documents.
 
-``dedupe:params`` records the parameters the database was built with; opening it
-with others is refused, as with the SQLite index.
+Each document is added in one ``MULTI``/``EXEC``, so none is ever half indexed;
+additions are visible to other workers at once (the point of sharing), so an
+interrupted run keeps the documents it had added. ``dedupe:params`` records the
+parameters the database was built with; opening it with others is refused.
 """
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 import numpy as np
 
@@ -29,46 +33,68 @@ _RESERVE = 256  # document numbers taken from the server at a time
 
 
 class RedisIndex:
-    """Band key -> kept documents, their ids and shingle sets, in a Redis database."""
+    """Band key -> kept documents, their ids, shingle sets and sketches, in a Redis database."""
 
-    def __init__(self, url: str, *, bands: int, rows: int, num_perm: int, seed: int, shingle_size: int):
+    def __init__(self, url: str, *, bands: int | None = None, rows: int | None = None,
+                 num_perm: int | None = None, seed: int | None = None, shingle_size: int | None = None,
+                 readonly: bool = False):
         redis = require("redis", "redis")
         self.url = url
+        self.min_agree = 0
         self.r = redis.Redis.from_url(url)
         try:
             self.r.ping()
         except redis.RedisError as exc:
             raise ConfigError(f"cannot use the Redis index at {url}: {exc}") from exc
-        params = json.dumps({"bands": bands, "rows": rows, "num_perm": num_perm, "seed": seed,
-                             "shingle_size": shingle_size, "hash_version": HASH_VERSION})
-        self.r.setnx("dedupe:params", params)
-        stored = self.r.get("dedupe:params").decode()
-        if json.loads(stored) != json.loads(params):
-            raise ConfigError(f"Redis index {url} was built with {stored}, not {params}; "
-                              "use the same options, another database number or an empty database")
-        self.p = f"dedupe:b{bands}r{rows}p{num_perm}s{seed}k{shingle_size}:"
+        if readonly:
+            stored = self.r.get("dedupe:params")
+            if stored is None:
+                raise ConfigError(f"no dedupe index in {url}")
+            self.params = json.loads(stored)
+        else:
+            self.params = {"bands": bands, "rows": rows, "num_perm": num_perm, "seed": seed,
+                           "shingle_size": shingle_size, "hash_version": HASH_VERSION}
+            self.r.setnx("dedupe:params", json.dumps(self.params))
+            stored = self.r.get("dedupe:params").decode()
+            if json.loads(stored) != self.params:
+                raise ConfigError(f"Redis index {url} was built with {stored}, not {json.dumps(self.params)}; "
+                                  "use the same options, another database number or an empty database")
+        p = self.params
+        self.p = f"dedupe:b{p['bands']}r{p['rows']}p{p['num_perm']}s{p['seed']}k{p['shingle_size']}:"
         self._next = self._end = 0
 
     def __len__(self) -> int:
         return int(self.r.get(self.p + "count") or 0)
 
-    def query(self, keys: np.ndarray) -> list[int]:
+    def query(self, keys: np.ndarray, sketch: np.ndarray | None = None) -> list[int]:
         if not len(keys):
             return []
-        found = self.r.sunion([f"{self.p}band:{k}" for k in keys.tolist()])
-        return sorted(int(x) for x in found)
+        found = sorted(int(x) for x in self.r.sunion([f"{self.p}band:{k}" for k in keys.tolist()]))
+        if not (found and self.min_agree and sketch is not None):
+            return found
+        pipe = self.r.pipeline(transaction=False)
+        for key in found:
+            pipe.hget(f"{self.p}doc:{key}", "s")
+        return [key for key, sk in zip(found, pipe.execute())
+                if sk is None or np.count_nonzero(np.frombuffer(sk, np.uint8) == sketch) >= self.min_agree]
 
-    def add(self, keys: np.ndarray, doc_id: str, shingles: np.ndarray, text_hash: int) -> int:
+    def add(self, keys: np.ndarray, doc_id: str, shingles: np.ndarray, text_hash: int,
+            sketch: np.ndarray | None = None) -> int:
         if self._next == self._end:
             self._end = self.r.incrby(self.p + "next", _RESERVE)
             self._next = self._end - _RESERVE
         key = self._next
         self._next += 1
-        pipe = self.r.pipeline(transaction=False)
-        pipe.hset(f"{self.p}doc:{key}", mapping={"id": doc_id, "sh": shingles.astype(np.uint64).tobytes()})
+        ks = np.asarray(keys, dtype=np.int64)
+        doc = {"id": doc_id, "sh": shingles.astype(np.uint64).tobytes(), "k": ks.tobytes()}
+        if sketch is not None:
+            doc["s"] = np.asarray(sketch, np.uint8).tobytes()
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(f"{self.p}doc:{key}", mapping=doc)
         pipe.hsetnx(self.p + "exact", str(text_hash), key)
-        for k in keys.tolist():
+        for k in ks.tolist():
             pipe.sadd(f"{self.p}band:{k}", key)
+        pipe.hset(self.p + "ids", doc_id, _add_number(self.r.hget(self.p + "ids", doc_id), key))
         pipe.incr(self.p + "count")
         pipe.execute()
         return key
@@ -83,3 +109,43 @@ class RedisIndex:
 
     def close(self) -> None:
         self.r.close()
+
+    abort = close  # additions are already visible to other workers; nothing to roll back
+
+    # -- upkeep (``dedupe index``)
+
+    def stats(self) -> dict:
+        return {"backend": "redis", "location": self.url, "documents": len(self),
+                "bytes": self.r.info("memory").get("used_memory"), **self.params}
+
+    def remove(self, doc_id: str) -> int:
+        nums = self.r.hget(self.p + "ids", doc_id)
+        if nums is None:
+            return 0
+        keys = [int(x) for x in nums.decode().split(",")]
+        for key in keys:
+            kb = self.r.hget(f"{self.p}doc:{key}", "k") or b""
+            pipe = self.r.pipeline(transaction=True)
+            for k in np.frombuffer(kb, np.int64).tolist():
+                pipe.srem(f"{self.p}band:{k}", key)
+            pipe.delete(f"{self.p}doc:{key}")
+            pipe.decr(self.p + "count")
+            pipe.execute()
+        for th, v in self.r.hscan_iter(self.p + "exact"):
+            if int(v) in keys:
+                self.r.hdel(self.p + "exact", th)
+        self.r.hdel(self.p + "ids", doc_id)
+        return len(keys)
+
+    def export(self) -> Iterator[dict]:
+        nums = sorted(int(k.decode().rsplit(":", 1)[1]) for k in self.r.scan_iter(self.p + "doc:*", count=1000))
+        hashes = {int(v): int(th) for th, v in self.r.hscan_iter(self.p + "exact")}
+        for key in nums:
+            doc_id, sh = self.r.hmget(f"{self.p}doc:{key}", ["id", "sh"])
+            th = hashes.get(key)
+            yield {"id": doc_id.decode(), "key": key, "text_hash": None if th is None else f"{th:016x}",
+                   "shingles": len(sh) // 8}
+
+
+def _add_number(current: bytes | None, key: int) -> str:
+    return str(key) if current is None else f"{current.decode()},{key}"
