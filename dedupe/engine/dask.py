@@ -107,7 +107,9 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
     with _connect(config, client, scheduler) as client:
         parts, start, it = [], 0, iter(docs)
         while chunk := list(islice(it, partition_size)):
-            parts.append(client.submit(phases.prepare, chunk, config, start, pure=False))
+            # scattered, the raw partition lives on a worker until prepared, not in the task graph
+            [raw] = client.scatter([chunk], hash=False)
+            parts.append(client.submit(phases.prepare, raw, config, start, pure=False))
             start += len(chunk)
         if not parts:
             return
