@@ -47,7 +47,8 @@ def _common(f):
         click.option("--workers", type=click.IntRange(1), default=D.workers, show_default=True,
                      help="Processes for cleaning (with --engine dask: local cluster workers)."),
         click.option("--engine", type=click.Choice(ENGINES), default=D.engine, show_default=True,
-                     help="Where cleaning runs: local processes, or a Dask cluster."),
+                     help="Where the job runs: local processes, or a Dask cluster (run: the whole job "
+                          "unless --index is given, then cleaning only)."),
         click.option("--scheduler", default=None,
                      help="Dask scheduler address (tcp://host:port); default with --engine dask: "
                           "a local cluster of --workers processes."),
