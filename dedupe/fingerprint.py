@@ -127,7 +127,8 @@ def _layout(arrays: list[np.ndarray]) -> tuple[list[tuple[int, str, tuple]], int
     return out, off
 
 
-def _tune_malloc() -> None:
+@lru_cache(maxsize=1)
+def tune_malloc() -> None:
     """Keep freed memory of up to 32 MB blocks in the heap (glibc): fingerprinting
     makes dozens of megabyte-sized temporary arrays per batch, and getting each from
     fresh mmap'ed pages (the default beyond a threshold that glibc adapts slowly)
@@ -148,7 +149,7 @@ def _fp_worker(conn, blocks: list, args: tuple) -> None:
     arrays go back there, overwriting them."""
     import traceback
 
-    _tune_malloc()
+    tune_malloc()
 
     while True:
         try:

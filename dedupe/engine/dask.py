@@ -144,11 +144,12 @@ def _decide(client, parts: list, config: Config, nb: int) -> tuple[phases.Decisi
     pairs = np.concatenate(found) if found else np.empty((0, 2), np.int64)
     # verify each pair where its lower-numbered document lives, with the partner partitions it needs
     owner = np.searchsorted(bounds, pairs, side="right") - 1
+    slices = [client.submit(phases.set_slice, p, pure=False) for p in parts]  # sets only travel
     tasks = []
     for pa in np.unique(owner[:, 0]).tolist():
         mine = owner[:, 0] == pa
         needed = sorted(set(owner[mine, 1].tolist()) | {pa})
-        tasks.append(client.submit(phases.verify_pairs, pairs[mine], config, *[parts[q] for q in needed],
+        tasks.append(client.submit(phases.verify_pairs, pairs[mine], config, *[slices[q] for q in needed],
                                    pure=False))
     verified = client.gather(tasks)
     edges = np.concatenate(verified) if verified else np.empty((0, 5))

@@ -23,11 +23,11 @@ import numpy as np
 from ..cluster import min_agree, priority, similarity
 from ..config import Config
 from ..document import Document
-from ..fingerprint import FingerprintBatch, fingerprint_texts
+from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
 from ..pipeline import clean_document, clean_documents
 from ..template import block_key
 
-__all__ = ["Partition", "Summary", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs",
+__all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs",
            "verify_pairs", "emit_block_keys", "template_keys", "components", "first_copies", "resolve",
            "ids_of", "annotate", "Decisions"]
 
@@ -65,6 +65,7 @@ def _fingerprints(docs: list[Document], config: Config) -> FingerprintBatch:
 
 def prepare(docs: list[Document], config: Config, start: int) -> Partition:
     """Phase 1: clean and fingerprint one partition (runs on a worker)."""
+    tune_malloc()
     docs = list(clean_documents(docs, config))
     return Partition(start, docs, _fingerprints(docs, config))
 
@@ -132,23 +133,38 @@ def bucket_pairs(*pieces: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate(out), axis=0)
 
 
-def _sets(part: Partition) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    ss = part.fps.set_starts
-    return {g: (part.fps.sets[ss[r]:ss[r + 1]], part.fps.sketches[r]) for r, g in enumerate(_ok_rows(part).tolist())}
+@dataclass
+class SetSlice:
+    """The shingle sets and sketches of a partition, without its documents: what
+    verification needs, so that only these travel between workers."""
+
+    rows: np.ndarray  # global number of each fingerprint row
+    sets: np.ndarray
+    set_starts: np.ndarray
+    sketches: np.ndarray
 
 
-def verify_pairs(pairs: np.ndarray, config: Config, *parts: Partition) -> np.ndarray:
+def set_slice(part: Partition) -> SetSlice:
+    return SetSlice(_ok_rows(part), part.fps.sets, part.fps.set_starts, part.fps.sketches)
+
+
+def verify_pairs(pairs: np.ndarray, config: Config, *slices: SetSlice) -> np.ndarray:
     """Phase 3: exact similarity of candidate pairs whose documents live in
-    ``parts``; rows (a, b, Jaccard, share of a in b, share of b in a) of the pairs
+    ``slices``; rows (a, b, Jaccard, share of a in b, share of b in a) of the pairs
     that pass a threshold. Pairs whose sketches agree on too few values (chance
     band collisions) are dropped, as the streaming engine's index drops them."""
-    sets: dict = {}
-    for p in parts:
-        sets.update(_sets(p))
+    where: dict[int, tuple[SetSlice, int]] = {}
+    for sl in slices:
+        where.update((g, (sl, r)) for r, g in enumerate(sl.rows.tolist()))
+
+    def get(g):
+        sl, r = where[g]
+        return sl.sets[sl.set_starts[r]:sl.set_starts[r + 1]], sl.sketches[r]
+
     need = min_agree(config.num_perm) if config.num_perm >= 64 else 0
     out = []
     for a, b in pairs.tolist():
-        (sa, ka), (sb, kb) = sets[a], sets[b]
+        (sa, ka), (sb, kb) = get(a), get(b)
         if need and np.count_nonzero(ka == kb) < need:
             continue
         j, ab, ba = similarity(sa, sb)

@@ -7,9 +7,9 @@ Layout, under a prefix that names the LSH parameters (``dedupe:b9r13p128s1k3:``)
 - ``band:<key>``: a set of the kept documents' numbers, one per band key; a
   query is one ``SUNION`` of a document's band keys (one round trip);
 - ``doc:<n>``: a hash with the document's ``id``, its shingle set (``sh``,
-  uint64 bytes), band keys (``k``) and sketch (``s``);
+  uint32 bytes), band keys (``k``) and sketch (``s``);
 - ``exact``: a hash, exact text hash -> number of the first document with it;
-- ``ids``: a hash, id -> document numbers (for ``dedupe index remove``);
+- ``id:<id>``: a set of the numbers of the documents with that id (for ``dedupe index remove``);
 - ``next``/``count``: the document-number allocator and the number of documents.
 
 Each document is added in one ``MULTI``/``EXEC``, so none is ever half indexed;
@@ -53,7 +53,7 @@ class RedisIndex:
             self.params = json.loads(stored)
         else:
             self.params = {"bands": bands, "rows": rows, "num_perm": num_perm, "seed": seed,
-                           "shingle_size": shingle_size, "hash_version": HASH_VERSION}
+                           "shingle_size": shingle_size, "hash_version": HASH_VERSION, "layout": 2}
             self.r.setnx("dedupe:params", json.dumps(self.params))
             stored = self.r.get("dedupe:params").decode()
             if json.loads(stored) != self.params:
@@ -86,7 +86,7 @@ class RedisIndex:
         key = self._next
         self._next += 1
         ks = np.asarray(keys, dtype=np.int64)
-        doc = {"id": doc_id, "sh": shingles.astype(np.uint64).tobytes(), "k": ks.tobytes()}
+        doc = {"id": doc_id, "sh": shingles.astype(np.uint32).tobytes(), "k": ks.tobytes()}
         if sketch is not None:
             doc["s"] = np.asarray(sketch, np.uint8).tobytes()
         pipe = self.r.pipeline(transaction=True)
@@ -94,14 +94,14 @@ class RedisIndex:
         pipe.hsetnx(self.p + "exact", str(text_hash), key)
         for k in ks.tolist():
             pipe.sadd(f"{self.p}band:{k}", key)
-        pipe.hset(self.p + "ids", doc_id, _add_number(self.r.hget(self.p + "ids", doc_id), key))
+        pipe.sadd(f"{self.p}id:{doc_id}", key)
         pipe.incr(self.p + "count")
         pipe.execute()
         return key
 
     def get(self, key: int) -> tuple[str, np.ndarray]:
         doc_id, sh = self.r.hmget(f"{self.p}doc:{key}", ["id", "sh"])
-        return doc_id.decode(), np.frombuffer(sh, dtype=np.uint64)
+        return doc_id.decode(), np.frombuffer(sh, dtype=np.uint32)
 
     def find_exact(self, text_hash: int) -> int | None:
         v = self.r.hget(self.p + "exact", str(text_hash))
@@ -119,10 +119,9 @@ class RedisIndex:
                 "bytes": self.r.info("memory").get("used_memory"), **self.params}
 
     def remove(self, doc_id: str) -> int:
-        nums = self.r.hget(self.p + "ids", doc_id)
-        if nums is None:
+        keys = sorted(int(x) for x in self.r.smembers(f"{self.p}id:{doc_id}"))
+        if not keys:
             return 0
-        keys = [int(x) for x in nums.decode().split(",")]
         for key in keys:
             kb = self.r.hget(f"{self.p}doc:{key}", "k") or b""
             pipe = self.r.pipeline(transaction=True)
@@ -134,7 +133,7 @@ class RedisIndex:
         for th, v in self.r.hscan_iter(self.p + "exact"):
             if int(v) in keys:
                 self.r.hdel(self.p + "exact", th)
-        self.r.hdel(self.p + "ids", doc_id)
+        self.r.delete(f"{self.p}id:{doc_id}")
         return len(keys)
 
     def export(self) -> Iterator[dict]:
@@ -144,8 +143,5 @@ class RedisIndex:
             doc_id, sh = self.r.hmget(f"{self.p}doc:{key}", ["id", "sh"])
             th = hashes.get(key)
             yield {"id": doc_id.decode(), "key": key, "text_hash": None if th is None else f"{th:016x}",
-                   "shingles": len(sh) // 8}
+                   "shingles": len(sh) // 4}
 
-
-def _add_number(current: bytes | None, key: int) -> str:
-    return str(key) if current is None else f"{current.decode()},{key}"
