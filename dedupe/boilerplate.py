@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from .budget import NO_DEADLINE, Deadline
 from .document import MAIN, Block
 from .segment import Segment
 from .template import block_key
@@ -423,21 +424,25 @@ def _section_kind(text: str) -> str:
 
 
 def classify(segs: list[Segment], *, html: bool = False, page_title: str | None = None,
-             template: frozenset[int] | None = None) -> Classification:
+             template: frozenset[int] | None = None, deadline: Deadline = NO_DEADLINE) -> Classification:
     """Label segments and assemble the main text.
 
     ``template`` holds the :func:`dedupe.template.block_key` of blocks known
     from corpus evidence to be a site's template; they can never be main.
+    Every pass is linear in the segments; ``deadline`` is checked between passes
+    and during the labelling loop.
     """
     n = len(segs)
     if n == 0:
         return Classification([], "", None)
     words = [_words(s.text) for s in segs]
     prose = [_is_prose(s, w) for s, w in zip(segs, words)]
+    deadline.check()
     scores = [_score(s, w, p, html) for s, w, p in zip(segs, words, prose)]
     # cue lines, matched once: end-of-article cues and comment headers
     end_cue = [bool(_END_CUE.match(s.text)) for s in segs]
     comment_date = [bool(_COMMENT_DATE.match(s.text)) for s in segs]
+    deadline.check()
     for i in range(n):
         if words[i] <= 12 and (end_cue[i] or comment_date[i]):
             scores[i] = min(scores[i], -10.0)
@@ -454,6 +459,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for i, s in enumerate(segs):
         if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.text) or _DISCLAIMER.search(s.text)):
             scores[i] = -0.5 * scores[i]
+    deadline.check()
     start, end = _max_run(scores)
     # Comment threads come after the article: prefer the best run before the
     # first comment line when it holds a real article.
@@ -466,6 +472,15 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     if end <= start:
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
+    # What follows a strong end-of-article boundary is boilerplate even when it is prose:
+    # a run of teaser paragraphs after "Related" does not outweigh the article before it.
+    mass = sum(max(0.0, x) for x in scores[start:end])
+    for c in (k for k in range(start) if words[k] <= 12 and end_cue[k]):
+        a, b = _max_run(scores[:c])
+        before = sum(max(0.0, x) for x in scores[a:b])
+        if b > a and before >= 30 and before >= 0.5 * mass:
+            start, end = _dominant_island(scores, a, b)
+            break
     if html:
         start, end = _article_container(segs, words, prose, scores, end_cue, start, end)
 
@@ -514,12 +529,15 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                            or _DISCLAIMER.search(segs[end - 1].text)):
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end)
+    deadline.check()
 
     title = _find_title(segs, words, prose, end_cue, start, page_title)
     blocks: list[Block] = []
     section: str | None = None
     main_parts: list[str] = []
     for k, s in enumerate(segs):
+        if not k & 0xFFF:
+            deadline.check()
         t = s.text
         if start <= k < end:
             label, reason = MAIN, "inside the article region"

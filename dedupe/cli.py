@@ -6,7 +6,10 @@ Defaults come from :data:`dedupe.config.DEFAULTS`; domain errors become
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import threading
 import time
 
 import click
@@ -33,9 +36,11 @@ def _common(f):
         click.option("--format", "format_", type=click.Choice(FORMATS), default=D.format, show_default=True,
                      help="Input format; auto detects it from the extension (or, for stdin, the content)."),
         click.option("-o", "--output", default="-", show_default=True,
-                     help="Output file: JSON Lines, or Parquet for *.parquet; - for stdout."),
+                     help="Output file: JSON Lines, or Parquet for *.parquet; - for stdout; a new or empty "
+                          "directory for --output-format txt."),
         click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="auto", show_default=True,
-                     help="Output format; auto takes it from the output's extension."),
+                     help="Output format; auto takes it from the output's extension; txt writes one "
+                          "<id>.txt per kept document (safe names) and manifest.jsonl into the directory."),
         click.option("--rejected", type=click.Path(dir_okay=False),
                      help="Write unreadable records here (with their error) instead of into the output."),
         click.option("--id-field", default=D.id_field, show_default=True, help="JSON Lines/Parquet: id field."),
@@ -52,6 +57,12 @@ def _common(f):
         click.option("--scheduler", default=None,
                      help="Dask scheduler address (tcp://host:port); default with --engine dask: "
                           "a local cluster of --workers processes."),
+        click.option("--max-doc-bytes", type=click.IntRange(1), default=D.max_doc_bytes, show_default=True,
+                     help="Size limit per document (decompressed bytes); a larger one is rejected."),
+        click.option("--doc-timeout", type=float, default=D.doc_timeout, show_default=True,
+                     help="Time budget per document for cleaning, in seconds; a slower one is rejected."),
+        click.option("--fail-share", type=float, default=D.fail_share, show_default=True,
+                     help="Exit 1 when at least this share of the records is rejected (else 3 when any is)."),
         click.option("--no-blocks", is_flag=True, help="Leave the labelled blocks out of the output."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="Also list every rejected record on stderr."),
@@ -61,14 +72,43 @@ def _common(f):
     return f
 
 
+EXIT_REJECTED = 3  # the run completed, its outputs are written, and some records were rejected
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="news-dedupe")
-def main() -> None:
+@click.pass_context
+def main(ctx) -> None:
     """Separate scraped news from its boilerplate and find near-duplicate articles.
 
     INPUT is a file, a directory (read recursively: *.txt, *.html, *.htm,
     *.jsonl, *.ndjson, *.warc, each also .gz, and *.parquet) or - for stdin.
+
+    Exit codes: 0 every record processed; 3 the run completed but some records
+    were rejected; 1 a fatal error, or at least --fail-share of the records
+    rejected; 2 a usage error; interrupted, with no output written: 1 on Ctrl-C
+    ("Aborted!"), 143 on SIGTERM.
     """
+    _terminate_like_interrupt(ctx)
+
+
+def _terminate_like_interrupt(ctx) -> None:
+    """While a command runs, SIGTERM unwinds it like Ctrl-C: the abort paths discard
+    the temporary outputs and roll the index back; the process exits 143."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    pid = os.getpid()
+
+    def terminated(signum, frame):
+        if os.getpid() != pid:  # a forked worker: just end
+            os._exit(EXIT_TERMINATED)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one unwinding at a time
+        click.echo("dedupe: terminated (SIGTERM); no output written", err=True)
+        raise SystemExit(EXIT_TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 def _config(**kw) -> Config:
@@ -82,8 +122,12 @@ class _Run:
     """One run's outputs, progress bar and statistics. Every document passes
     through :meth:`write`, so the summary accounts for all of them."""
 
-    def __init__(self, inputs, output: str, output_format: str, rejected: str | None, quiet: bool, verbose: bool):
+    def __init__(self, inputs, output: str, output_format: str, rejected: str | None, quiet: bool, verbose: bool,
+                 fail_share: float = D.fail_share):
         self.t0 = time.perf_counter()
+        self.fail_share = fail_share
+        self.where = rejected or (f"{output}/manifest.jsonl" if output_format == "txt" else
+                                  "the output (records with an error field)")
         self.quiet, self.verbose = quiet, verbose
         self.read = 0
         show = not quiet and sys.stderr.isatty()
@@ -130,6 +174,25 @@ class _Run:
         if self.read != self.stats.docs_in or not self.stats.balanced:
             raise click.ClickException(f"accounting mismatch: {self.read} documents read, "
                                        f"{self.stats.docs_in} accounted for")
+        self._exit_code(command)
+
+    def _exit_code(self, command: str) -> None:
+        """0 when nothing was rejected; 1 when at least ``fail_share`` was (the input is
+        probably not what was meant); else 3. The outputs are written in every case."""
+        s = self.stats
+        if not s.rejected:
+            return
+        share = s.rejected / s.docs_in
+        reasons = "; ".join(f"{k} ({v:,})" for k, v in s.errors.most_common(3))
+        if share >= self.fail_share:
+            raise click.ClickException(
+                f"{s.rejected:,} of {s.docs_in:,} records rejected ({share:.0%}, at least --fail-share "
+                f"{self.fail_share:g}): is the input what you meant? Most common reasons: {reasons}. "
+                f"Rejected records are in {self.where}.")
+        if not self.quiet:
+            click.echo(f"dedupe {command}: {s.rejected:,} of {s.docs_in:,} records rejected, listed in "
+                       f"{self.where} (exit code {EXIT_REJECTED})", err=True)
+        click.get_current_context().exit(EXIT_REJECTED)
 
     def abort(self) -> None:
         self.progress.close()
@@ -149,9 +212,11 @@ def _guard(fn):
     return wrapper
 
 
-def _input_config(format_, id_field, text_field, html_field, url_field, **kw) -> Config:
+def _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout, fail_share,
+                  **kw) -> Config:
     return _config(format=format_, id_field=id_field, text_field=text_field, html_field=html_field,
-                   url_field=url_field, **kw)
+                   url_field=url_field, max_doc_bytes=max_doc_bytes, doc_timeout=doc_timeout,
+                   fail_share=fail_share, **kw)
 
 
 @main.command()
@@ -159,10 +224,11 @@ def _input_config(format_, id_field, text_field, html_field, url_field, **kw) ->
 @click.option("--explain", is_flag=True, help="Print each document's blocks with label and reason (to stderr).")
 @_guard
 def clean(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-          engine, scheduler, no_blocks, quiet, verbose, explain):
+          engine, scheduler, max_doc_bytes, doc_timeout, fail_share, no_blocks, quiet, verbose, explain):
     """Separate the main text from boilerplate (no deduplication)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, engine=engine)
-    run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout,
+                        fail_share, workers=workers, engine=engine)
+    run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
         for doc in run_.ticking(clean_on_engine(docs, cfg, scheduler)):
@@ -205,11 +271,11 @@ def _explain_blocks(doc) -> None:
                    "documents held in memory); 0 for one streaming pass.")
 @_guard
 def run(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-        engine, scheduler, no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold,
+        engine, scheduler, max_doc_bytes, doc_timeout, fail_share, no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold,
         bands, rows, jaccard_threshold, containment_threshold, index_path, template_stories):
     """Clean, then detect near-duplicate articles (the main job)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, workers=workers, engine=engine,
-                        keep=keep, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold,
+    cfg = _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout,
+                        fail_share, workers=workers, engine=engine, keep=keep, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold,
                         bands=bands, rows=rows, jaccard_threshold=jaccard_threshold,
                         containment_threshold=containment_threshold, template_min_stories=template_stories)
     if verbose:
@@ -221,7 +287,7 @@ def run(inputs, format_, output, output_format, rejected, id_field, text_field, 
     distributed = cfg.engine == "dask" and index_path is None
     dd = None if distributed else Deduplicator(cfg, index=index_path)
     try:
-        run_ = _Run(inputs, output, output_format, rejected, quiet, verbose)
+        run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     except BaseException:
         if dd:
             dd.abort()

@@ -57,6 +57,14 @@ class Config:
     # where cleaning runs: local processes, or a Dask cluster (dedupe.engine.dask)
     engine: str = "local"
     batch_size: int = 256
+    # per-document budgets: a document over either is rejected with the reason, so
+    # no single input can crash a run, hang it or take unbounded memory.
+    # Bytes as read (decompressed); characters for a str given to clean().
+    max_doc_bytes: int = 20_000_000
+    # seconds of cleaning (segmentation and classification), checked cooperatively
+    doc_timeout: float = 10.0
+    # a run that rejects at least this share of its records fails (exit code 1)
+    fail_share: float = 0.9
 
     def __post_init__(self) -> None:
         def check(cond: bool, msg: str) -> None:
@@ -100,6 +108,12 @@ class Config:
         check(isinstance(self.template_min_stories, int) and self.template_min_stories >= 0,
               f"template_min_stories must be an integer >= 0 (0 turns template evidence off), "
               f"got {self.template_min_stories!r}")
+        check(isinstance(self.max_doc_bytes, int) and self.max_doc_bytes >= 1,
+              f"max_doc_bytes must be a positive integer (bytes per document), got {self.max_doc_bytes!r}")
+        check(isinstance(self.doc_timeout, (int, float)) and self.doc_timeout > 0,
+              f"doc_timeout must be a positive number of seconds, got {self.doc_timeout!r}")
+        check(isinstance(self.fail_share, (int, float)) and 0.0 < self.fail_share <= 1.0,
+              f"fail_share must be a number in (0, 1], got {self.fail_share!r}")
         check(self.min_shingles >= 1, f"min_shingles must be positive, got {self.min_shingles!r}")
 
     def replace(self, **changes) -> "Config":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .boilerplate import classify
+from .budget import Deadline, OverBudget
 from .config import DEFAULTS, Config
 from .document import Document
 from .errors import ConfigError
@@ -35,14 +36,27 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
     """Fill ``blocks``, ``text`` and ``title`` of one document in place (and return it).
 
     ``template`` holds block keys known from corpus evidence to be site template
-    (see :mod:`dedupe.template`)."""
+    (see :mod:`dedupe.template`).
+
+    A document over ``config.max_doc_bytes`` (characters here) or whose cleaning
+    takes longer than ``config.doc_timeout`` seconds is rejected: its ``error``
+    says which budget it exceeded, and it carries no blocks."""
     if not doc.ok or doc.raw is None:
         return doc
-    if doc.format == "html":
-        segs, page_title = segment_html(doc.raw)
-        res = classify(segs, html=True, page_title=page_title, template=template)
-    else:
-        res = classify(segment_text(doc.raw), template=template)
+    if len(doc.raw) > config.max_doc_bytes:
+        doc.error = (f"over the size limit: {len(doc.raw):,} characters, more than {config.max_doc_bytes:,} "
+                     "(max_doc_bytes; --max-doc-bytes)")
+        return doc
+    deadline = Deadline(config.doc_timeout)
+    try:
+        if doc.format == "html":
+            segs, page_title = segment_html(doc.raw, deadline)
+            res = classify(segs, html=True, page_title=page_title, template=template, deadline=deadline)
+        else:
+            res = classify(segment_text(doc.raw, deadline), template=template, deadline=deadline)
+    except OverBudget as exc:
+        doc.error, doc.blocks, doc.text, doc.title = str(exc), [], None, None
+        return doc
     doc.blocks, doc.text, doc.title = res.blocks, res.text, res.title
     return doc
 

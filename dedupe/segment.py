@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .budget import NO_DEADLINE, Deadline
+
 __all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
 
 _TERMINAL = re.compile(r"[.!?。！？…:;\"”»’'»)\]]\s*$")
@@ -42,13 +44,15 @@ def looks_like_html(raw: str) -> bool:
     return bool(_HTML_SNIFF.search(raw[:4096]))
 
 
-def segment_text(raw: str) -> list[Segment]:
+def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     """Lines grouped into segments; inline fragments of one sentence are joined."""
     segs: list[Segment] = []
     para = 0
     prev_blank = True
     cur: Segment | None = None
-    for line in raw.splitlines():
+    for n, line in enumerate(raw.splitlines()):
+        if not n & 0xFFF:
+            deadline.check()
         s = " ".join(line.split())
         if not s:
             prev_blank = True
@@ -105,21 +109,30 @@ _SKIP_TAGS = frozenset(
 )
 _HINT_SPLIT = re.compile(r"[^a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
+_CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
+# characters lxml refuses in a str (it would reject the whole page): NUL and C0 controls
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @lru_cache(maxsize=1)
 def _html_parser():
     from lxml import etree
 
-    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    # fed UTF-8 bytes (parsing them is ~30% faster than parsing a str); meta charsets are moot
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
 
 
-def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
-    """Blocks of an HTML page in document order, and the page ``<title>``."""
+def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[list[Segment], str | None]:
+    """Blocks of an HTML page in document order, and the page ``<title>``.
+
+    lxml caps nesting depth (deeper elements are dropped, not recursed into), and
+    the tree is walked iteratively (lxml's iterwalk), so deep pages cannot exhaust the stack."""
     from lxml import etree
 
     if isinstance(raw, str):
         raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)  # lxml rejects str with an encoding decl
+        raw = _NOT_XML.sub(" ", raw).encode("utf-8", "replace")
     try:
         # plain etree elements: lxml.html's element classes cost a lookup per node
         root = etree.fromstring(raw, _html_parser())
@@ -139,6 +152,9 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
     ctx = {"tag": "div", "hints": "", "heading": False, "li": False, "path": ()}
 
     def flush():
+        if not buf:
+            link[0] = 0
+            return
         text = " ".join("".join(buf).split())
         if text:
             segs.append(Segment(text=text, lines=[text], para=ctx["path"][-1] if ctx["path"] else 0,
@@ -147,12 +163,19 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
         buf.clear()
         link[0] = 0
 
-    # explicit stack of (element, entering?, hints, in_anchor, saved block context)
-    stack = [(body, True, "", False, None)]
-    cid = 0
-    while stack:
-        el, entering, hints, in_a, saved = stack.pop()
-        if not entering:
+    # lxml walks the tree in C; per open element: (skipped?, hints and in-anchor for its
+    # children, in-anchor of its parent (its tail's context), saved block context)
+    open_: list[tuple] = [(False, "", False, False, None)]
+    cid = steps = 0
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        steps += 1
+        if not steps & 0xFFF:  # the per-document time budget
+            deadline.check()
+        if event == "end":
+            skipped, _, _, in_a, saved = open_.pop()
+            if skipped:
+                continue
             if saved is not None:  # leaving a block element: back to the parent's context
                 flush()
                 ctx.update(saved)
@@ -161,15 +184,18 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
                 if in_a:
                     link[0] += len(el.tail.strip())
             continue
+        _, hints, in_a, _, _ = open_[-1]
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or tag in _SKIP_TAGS or el.get("hidden") is not None or \
                 "display:none" in (el.get("style") or "").replace(" ", ""):
             if el.tail:  # comments, scripts and hidden elements: keep only the tail
                 buf.append(el.tail)
+            walker.skip_subtree()
+            open_.append((True, "", False, False, None))
             continue
-        own = " ".join(_HINT_SPLIT.split(((el.get("class") or "") + " " + (el.get("id") or "")
-                                          + " " + (el.get("role") or "")).lower())).strip()
-        if tag in ("nav", "footer", "aside", "header", "form", "figure", "figcaption"):
+        attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("role") or "")
+        own = " ".join(_HINT_SPLIT.split(attrs.lower())).strip() if attrs != "  " else ""
+        if tag in _HINT_TAGS:
             own = (own + " " + tag).strip()
         hints2 = (hints + " " + own).strip() if own else hints
         if len(hints2) > 200:
@@ -186,10 +212,8 @@ def segment_html(raw: str | bytes) -> tuple[list[Segment], str | None]:
             buf.append(el.text)
             if a2:
                 link[0] += len(el.text.strip())
-        if tag in ("td", "th", "dd", "dt"):
+        if tag in _CELL_TAGS:
             buf.append(" ")
-        stack.append((el, False, hints, in_a, saved))
-        for child in reversed(el):
-            stack.append((child, True, hints2, a2, None))
+        open_.append((False, hints2, a2, in_a, saved))
     flush()
     return segs, title

@@ -49,26 +49,50 @@ def test_stdin_and_stdout(tmp_path):
     assert r["id"] == "stdin" and r["duplicate_of"] is None
 
 
+FRENCH = ("Le conseil municipal a voté lundi le nouveau plan de logement, qui ajoutera des milliers de maisons "
+          "près de la gare au cours de la prochaine décennie, ont déclaré les responsables.")
+
+
 def test_bad_input_becomes_rejected_records_and_the_run_completes(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     (d / "good.txt").write_text(ARTICLE)
     (d / "empty.txt").write_text("")
     (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (d / "latin1.txt").write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
+    (d / "latin1.txt").write_bytes("\n\n".join([FRENCH] * 3).encode("latin-1"))
     (d / "broken.txt.gz").write_bytes(gzip.compress(ARTICLE.encode())[:40])
     out, rej = tmp_path / "o.jsonl", tmp_path / "rejected.jsonl"
     res = CliRunner().invoke(main, ["run", str(d), "-o", str(out), "--rejected", str(rej)])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output  # completed, some records rejected
     kept = records(out)
     rejected = {r["id"]: r["error"] for r in records(rej)}
-    assert [r["id"] for r in kept] == ["good"]
+    assert [r["id"] for r in kept] == ["good", "latin1"]
+    assert "près de la gare" in kept[1]["text"]  # Latin-1 detected and decoded
     assert rejected["empty"] == "empty input"
-    assert "binary content" in rejected["binary"]
-    assert "invalid UTF-8 at byte 3" in rejected["latin1"]
+    assert rejected["binary"].startswith("binary content (PNG image)")
     assert "broken gzip" in rejected["broken"]
-    assert "5 documents in, 1 kept, 0 duplicates" in res.output and "4 rejected" in res.output
-    assert "rejected" in res.output and "empty input" in res.output
+    assert "5 documents in, 2 kept, 0 duplicates" in res.output and "3 rejected" in res.output
+    assert f"3 of 5 records rejected, listed in {rej} (exit code 3)" in res.output
+
+
+def test_exit_codes_say_whether_records_were_rejected(tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(ARTICLE)
+    bad.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    out = tmp_path / "o.jsonl"
+    res = CliRunner().invoke(main, ["run", str(good), "-o", str(out)])
+    assert res.exit_code == 0 and "rejected, listed" not in res.output
+    res = CliRunner().invoke(main, ["run", str(good), str(bad), "-o", str(out)])
+    assert res.exit_code == 3 and "1 of 2 records rejected, listed in the output" in res.output
+    assert [r.get("error", "")[:29] for r in records(out)] == ["", "binary content (PDF document)"]
+    res = CliRunner().invoke(main, ["run", str(good), str(bad), "-o", str(out), "--fail-share", "0.5"])
+    assert res.exit_code == 1
+    assert "1 of 2 records rejected (50%, at least --fail-share 0.5)" in res.output
+    assert len(records(out)) == 2  # the outputs are still written
+    res = CliRunner().invoke(main, ["clean", str(bad), "-o", str(out), "-q"])
+    assert res.exit_code == 1 and "is the input what you meant?" in res.output and "binary content" in res.output
+    res = CliRunner().invoke(main, ["run", str(good), "--fail-share", "0"])
+    assert res.exit_code == 2 and "fail_share must be a number in (0, 1]" in res.output
 
 
 def test_usage_errors_exit_2_with_clicks_message(tmp_path):

@@ -49,7 +49,7 @@ def test_run_jsonl_fields_pass_through_and_accounting(tmp_path):
     out, rej = tmp_path / "out.jsonl", tmp_path / "rej.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--rejected", str(rej),
                                     "--id-field", "uid", "--text-field", "body"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output  # two lines rejected
     recs, rejected = read_jsonl(out), read_jsonl(rej)
     assert [r["id"] for r in recs] == ["a", "b", "c"]
     assert recs[1]["duplicate_of"] == "a" and recs[1]["site"] == "two" and recs[1]["lang"] == "en"
@@ -66,7 +66,7 @@ def test_drop_duplicates_still_accounts_for_every_document(tmp_path):
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--drop-duplicates",
                                     "--id-field", "uid", "--text-field", "body"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output
     recs = read_jsonl(out)
     assert [r["id"] for r in recs if "error" not in r] == ["a", "c"]
     assert identity(res.output) == (5, 2, 1, 2)
@@ -76,11 +76,11 @@ def test_verbose_lists_rejections_and_quiet_prints_nothing(tmp_path):
     src = jsonl_lines(tmp_path)
     args = ["run", str(src), "-o", str(tmp_path / "o.jsonl"), "--id-field", "uid", "--text-field", "body"]
     res = CliRunner().invoke(main, args + ["--verbose"])
-    assert res.exit_code == 0
+    assert res.exit_code == 3
     assert f"dedupe: rejected {src}:3: invalid JSON" in res.output
     assert "LSH" in res.output and "bands" in res.output
     res = CliRunner().invoke(main, args + ["--quiet"])
-    assert res.exit_code == 0 and res.output == ""
+    assert res.exit_code == 3 and res.output == ""
 
 
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
@@ -99,7 +99,7 @@ def test_run_on_warc_and_truncated_warc(tmp_path, gz):
     assert got[0]["url"] == "https://news.example/0" and got[1]["duplicate_of"] == "<urn:uuid:id0>"
     p.write_bytes(data[:-120])
     res = CliRunner().invoke(main, ["run", str(p), "-o", str(out)])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output
     got = read_jsonl(out)
     assert [r["id"] for r in got if "error" not in r] == ["<urn:uuid:id0>", "<urn:uuid:id1>"]
     assert "truncated" in got[-1]["error"]
@@ -184,7 +184,7 @@ def test_bad_field_option_is_a_usage_error(tmp_path):
 def test_report_command_writes_one_page(tmp_path):
     out = tmp_path / "o.jsonl"
     assert CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "-q",
-                                     "--id-field", "uid", "--text-field", "body"]).exit_code == 0
+                                     "--id-field", "uid", "--text-field", "body"]).exit_code == 3
     html = tmp_path / "r.html"
     res = CliRunner().invoke(main, ["report", str(out), "-o", str(html)])
     assert res.exit_code == 0, res.output

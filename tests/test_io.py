@@ -4,6 +4,7 @@ import gzip
 import io
 import json
 import os
+import random
 import sys
 import tracemalloc
 from datetime import datetime
@@ -19,30 +20,20 @@ from dedupe.io.progress import Progress
 from dedupe.io.streams import gunzipped
 from dedupe.io.warc import decode_http, read_warc_stream
 
+from .badinput.corpus import warc_record  # noqa: F401 (also used by test_cli_io)
+
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 pytest.importorskip("fastwarc")
 
+FRENCH = ("Le conseil municipal a voté lundi le nouveau plan de logement, qui ajoutera des milliers de maisons "
+          "près de la gare, ont déclaré les responsables à Köln.")
+NOISE = bytes(random.Random(1).choices(range(0x80, 0x100), k=200))  # no charset decodes this plausibly
 PARA = ("The council voted on Monday to approve the new housing plan, which will add thousands of homes "
         "near the station over the next decade, officials said.")
 
 
 # ---------------------------------------------------------------- WARC helpers
-
-def warc_record(uri: str, rid: str, body: bytes, *, ctype: str = "text/html; charset=utf-8",
-                status: str = "200 OK", wtype: str = "response") -> bytes:
-    """One WARC/1.0 record holding an HTTP response (or request), written by hand."""
-    if wtype == "request":
-        block = f"GET / HTTP/1.1\r\nHost: {uri}\r\n\r\n".encode()
-        msg = "request"
-    else:
-        block = (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
-        msg = "response"
-    head = (f"WARC/1.0\r\nWARC-Type: {wtype}\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n"
-            f"WARC-Target-URI: {uri}\r\nWARC-Date: 2024-05-01T12:00:00Z\r\n"
-            f"Content-Type: application/http; msgtype={msg}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
-    return head + block + b"\r\n\r\n"
-
 
 def page(title: str, body: str = PARA) -> str:
     return f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p><p>{body}</p></body></html>"
@@ -78,12 +69,13 @@ def test_jsonl_fields_meta_and_rejected_lines(tmp_path):
         json.dumps({"id": "nt"}).encode(),
         json.dumps({"id": "num", "text": 42}).encode(),
         b"[1, 2]",
-        b'{"id": "bad-utf8", "text": "caf\xe9"}',
+        ('{"id": "latin-1", "text": "%s"}' % FRENCH).encode("latin-1"),
         json.dumps({"text": PARA}).encode(),
+        b'{"id": "noise", "text": "' + NOISE + b'"}',
     ]) + b"\n")
     docs = list(read_jsonl(p))
     by_source = {d.source.rsplit(":", 1)[1]: d for d in docs}
-    assert len(docs) == 8  # the blank line is skipped
+    assert len(docs) == 9  # the blank line is skipped
     a = by_source["1"]
     assert (a.id, a.url, a.format, a.raw) == ("a", "https://x/a", "text", PARA)
     assert a.meta == {"lang": "en", "tags": ["x", 1]}
@@ -92,8 +84,9 @@ def test_jsonl_fields_meta_and_rejected_lines(tmp_path):
     assert "missing text" in by_source["5"].error and by_source["5"].id == "nt"
     assert "holds int, not a string" in by_source["6"].error
     assert "expected an object" in by_source["7"].error
-    assert "invalid UTF-8" in by_source["8"].error
+    assert by_source["8"].ok and by_source["8"].raw == FRENCH  # not UTF-8: the charset is detected
     assert by_source["9"].ok and by_source["9"].id == f"{p}:9"  # no id field: file:line
+    assert "undecodable: invalid UTF-8" in by_source["10"].error  # random bytes: nothing plausible fits
 
 
 def test_jsonl_custom_field_names_and_gzip(tmp_path):
@@ -168,7 +161,11 @@ def test_not_a_warc_file_is_one_rejected_record(tmp_path):
 def test_decode_http_charsets():
     assert decode_http("café".encode("cp1252"), "iso-8859-1") == "café"  # WHATWG: latin-1 means cp1252
     assert decode_http('<meta charset="utf-8">é'.encode(), None).endswith("é")
-    assert decode_http(b"caf\xe9", "no-such-charset") == "caf\ufffd"
+    assert decode_http(FRENCH.encode("latin-1"), "no-such-charset") == FRENCH  # unknown label: detected
+    assert decode_http(FRENCH.encode("utf-8"), "iso-8859-5") != FRENCH  # a declared charset that fits wins
+    assert decode_http(FRENCH.encode("utf-8") + b"\xff" + FRENCH.encode("utf-8"), None) == FRENCH + "\ufffd" + FRENCH
+    with pytest.raises(ValueError, match="binary content \\(PNG image\\)"):
+        decode_http(b"\x89PNG\r\n\x1a\n" + b"x" * 100, "utf-8")
     with pytest.raises(ValueError, match="empty"):
         decode_http(b"  ", "utf-8")
 

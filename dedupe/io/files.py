@@ -5,16 +5,15 @@ goes on and every input is accounted for."""
 from __future__ import annotations
 
 import gzip
-import re
 import zlib
 from pathlib import Path
 
+from ..config import DEFAULTS
 from ..document import Document
-from .streams import Meter, open_input
+from .decoding import decode, sniff_charset
+from .streams import Meter, open_input, read_at_most
 
 __all__ = ["decode", "read_file", "doc_id", "sniff_charset", "strip_gz"]
-
-_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
 
 
 def strip_gz(name: str) -> str:
@@ -33,52 +32,22 @@ def doc_id(path: Path, root: Path | None) -> str:
     return stem if str(rel) == "." else (rel / stem).as_posix()
 
 
-def sniff_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in its ``<meta>`` (first 4 KiB), lower-cased."""
-    m = _CHARSET.search(data[:4096])
-    return m.group(1).decode("ascii", "replace").lower() if m else None
-
-
-def decode(data: bytes, fmt: str) -> str:
-    """Bytes to text, strictly: bad input raises ``ValueError`` with a clear reason.
-
-    HTML is decoded by its ``<meta charset>`` when it declares one, else as UTF-8.
-    """
-    if not data.strip():
-        raise ValueError("empty input")
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary content (NUL bytes), not text or HTML")
-    if fmt == "html":
-        enc = sniff_charset(data) or "utf-8"
-        try:
-            return data.decode(enc)
-        except LookupError:
-            pass
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"invalid {enc} at byte {exc.start}: {exc.reason}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
-
-
-def _read_bytes(path: Path, meter: Meter | None) -> bytes:
+def _read_bytes(path: Path, meter: Meter | None, limit: int) -> bytes:
     try:
         with open_input(path, meter) as fh:
-            return fh.read()
+            return read_at_most(fh, limit)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise ValueError(f"broken gzip file: {exc}") from None
 
 
-def read_file(path: Path, fmt: str, root: Path | None = None, meter: Meter | None = None) -> Document:
+def read_file(path: Path, fmt: str, root: Path | None = None, meter: Meter | None = None,
+              max_bytes: int = DEFAULTS.max_doc_bytes) -> Document:
     """One text or HTML file as a document. ``fmt`` is ``text``, ``html`` or
-    ``auto`` (HTML when the content looks like markup)."""
+    ``auto`` (HTML when the content looks like markup). A file over ``max_bytes``
+    (decompressed) is rejected; at most ``max_bytes + 1`` bytes are read."""
     doc = Document(id=doc_id(path, root), format="text" if fmt == "auto" else fmt, source=str(path))
     try:
-        doc.raw = decode(_read_bytes(path, meter), doc.format)
+        doc.raw = decode(_read_bytes(path, meter, max_bytes))
     except (ValueError, OSError) as exc:
         doc.error = str(exc)
         return doc

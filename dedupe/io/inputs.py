@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -21,7 +22,7 @@ from ..errors import ConfigError
 from .files import decode, read_file, strip_gz
 from .jsonl import read_jsonl, read_jsonl_stream
 from .records import Fields
-from .streams import Meter, gunzipped
+from .streams import Meter, gunzipped, read_at_most
 
 __all__ = ["read_inputs", "read_path", "format_of", "sniff_format"]
 
@@ -53,18 +54,19 @@ def _read_file(path: Path, fmt: str, root: Path | None, fields: Fields, config: 
                meter: Meter | None) -> Iterator[Document]:
     if fmt == "jsonl":
         yield from read_jsonl(path, id_field=fields.id, text_field=fields.text, html_field=fields.html,
-                              url_field=fields.url, meter=meter)
+                              url_field=fields.url, meter=meter, max_bytes=config.max_doc_bytes)
     elif fmt == "warc":
         from .warc import read_warc
 
-        yield from read_warc(path, meter=meter)
+        yield from read_warc(path, meter=meter, max_bytes=config.max_doc_bytes)
     elif fmt == "parquet":
         from .parquet import read_parquet
 
         yield from read_parquet(path, id_field=fields.id, text_field=fields.text, html_field=fields.html,
-                                url_field=fields.url, batch_size=config.batch_size, meter=meter)
+                                url_field=fields.url, batch_size=config.batch_size, meter=meter,
+                                max_bytes=config.max_doc_bytes)
     else:
-        yield read_file(path, fmt, root, meter)
+        yield read_file(path, fmt, root, meter, config.max_doc_bytes)
 
 
 def _sniff_file(path: Path) -> str:
@@ -94,26 +96,29 @@ def read_path(path: str | os.PathLike, format: str | None = None, *, config: Con
     yield from _read_file(p, fmt, None, fields, config, meter)
 
 
-def _read_stdin(fmt: str, fields: Fields) -> Iterator[Document]:
+def _read_stdin(fmt: str, fields: Fields, limit: int) -> Iterator[Document]:
     stream: BinaryIO = sys.stdin.buffer
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)
     stream = gunzipped(stream)
     if fmt == "auto":
-        fmt = sniff_format(stream.peek(512)[:512])
+        try:
+            fmt = sniff_format(stream.peek(512)[:512])
+        except (EOFError, OSError, zlib.error):
+            pass  # broken gzip: reading it as one document reports the error
     if fmt == "jsonl":
-        yield from read_jsonl_stream(stream, "-", fields)
+        yield from read_jsonl_stream(stream, "-", fields, limit)
     elif fmt == "warc":
         from .warc import read_warc_stream
 
-        yield from read_warc_stream(stream, "-")
+        yield from read_warc_stream(stream, "-", limit)
     elif fmt == "parquet":
         raise ConfigError("Parquet cannot be read from stdin (it needs random access); give the file's path")
     else:
         doc = Document(id="stdin", format="text" if fmt == "auto" else fmt, source="-")
         try:
-            doc.raw = decode(stream.read(), doc.format)
-        except ValueError as exc:
+            doc.raw = decode(read_at_most(stream, limit))
+        except (ValueError, EOFError, OSError, zlib.error) as exc:
             doc.error = str(exc)
         else:
             if fmt == "auto":
@@ -134,6 +139,6 @@ def read_inputs(inputs: Iterable[str], format: str | None = None, *, config: Con
     fmt = format or config.format
     for item in inputs:
         if str(item) == "-":
-            yield from _read_stdin(fmt, Fields.from_config(config))
+            yield from _read_stdin(fmt, Fields.from_config(config), config.max_doc_bytes)
         else:
             yield from read_path(item, fmt, config=config, meter=meter)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator
 
+from ..config import DEFAULTS
 from ..document import Document
 from ..errors import DedupeError, require
 from .records import Fields, record_to_document, rejected
@@ -22,9 +23,11 @@ __all__ = ["read_parquet", "ParquetWriter", "write_parquet"]
 
 def read_parquet(path: str | os.PathLike, *, id_field: str = "id", text_field: str = "text",
                  html_field: str = "html", url_field: str = "url", batch_size: int = 256,
-                 meter: Meter | None = None) -> Iterator[Document]:
+                 meter: Meter | None = None, max_bytes: int = DEFAULTS.max_doc_bytes) -> Iterator[Document]:
     """Documents from a Parquet file, ``batch_size`` rows at a time; ``source`` is
-    ``file:row`` (1-based). The fields work as for JSON Lines.
+    ``file:row`` (1-based). The fields work as for JSON Lines; a text or HTML
+    field over ``max_bytes`` characters is rejected. Only the data is read: no
+    pandas metadata, no Python (pickled) extension types.
 
     >>> for doc in read_parquet("articles.parquet", html_field="content"):   # doctest: +SKIP
     ...     print(doc.id, doc.meta)
@@ -44,7 +47,7 @@ def read_parquet(path: str | os.PathLike, *, id_field: str = "id", text_field: s
         for batch in pf.iter_batches(batch_size=batch_size):
             for rec in batch.to_pylist():
                 row += 1
-                yield record_to_document(rec, fields, f"{name}:{row}")
+                yield record_to_document(rec, fields, f"{name}:{row}", max_bytes)
             if meter is not None:
                 meter.add(size * row // total - reported)
                 reported = size * row // total

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Iterator
 
 from ..document import Document
+from .decoding import decode
+from .streams import over_limit
 
 __all__ = ["Fields", "record_to_document", "rejected"]
 
@@ -38,17 +40,24 @@ def rejected(source: str, error: str, meta: dict[str, Any] | None = None, id: st
     return Document(id=id or source, url=url, source=source, error=error, meta=meta or {})
 
 
-def _text_of(rec: dict, name: str) -> str | None:
+def _text_of(rec: dict, name: str, max_bytes: int | None) -> str | None:
+    """A text field: a string, or bytes (a Parquet binary column) decoded like a file
+    (checked against the size limit first)."""
     value = rec.get(name)
     if value is None:
         return None
+    if isinstance(value, (bytes, bytearray)):
+        if max_bytes is not None and len(value) > max_bytes:
+            raise ValueError(over_limit(max_bytes))
+        return decode(bytes(value)) if bytes(value).strip() else ""
     if not isinstance(value, str):
         raise ValueError(f"field {name!r} holds {type(value).__name__}, not a string")
     return value
 
 
-def record_to_document(rec: Any, fields: Fields, source: str) -> Document:
-    """One record as a document; ``source`` (file:line or file:row) names where it came from."""
+def record_to_document(rec: Any, fields: Fields, source: str, max_bytes: int | None = None) -> Document:
+    """One record as a document; ``source`` (file:line or file:row) names where it came from.
+    Text or HTML longer than ``max_bytes`` characters is rejected."""
     if not isinstance(rec, dict):
         return rejected(source, f"expected an object with fields, got {type(rec).__name__}")
     meta = {k: v for k, v in rec.items() if k not in (fields.id, fields.text, fields.html, fields.url)}
@@ -57,7 +66,7 @@ def record_to_document(rec: Any, fields: Fields, source: str) -> Document:
     url = rec.get(fields.url)
     url = str(url) if url is not None else None
     try:
-        html, text = _text_of(rec, fields.html), _text_of(rec, fields.text)
+        html, text = _text_of(rec, fields.html, max_bytes), _text_of(rec, fields.text, max_bytes)
     except ValueError as exc:
         return rejected(source, str(exc), meta, doc_id, url)
     if html and html.strip():
@@ -68,6 +77,10 @@ def record_to_document(rec: Any, fields: Fields, source: str) -> Document:
         what = "empty" if (html is not None or text is not None) else "missing"
         return rejected(source, f"{what} text: no non-empty {fields.text!r} or {fields.html!r} field",
                         meta, doc_id, url)
+    if max_bytes is not None and len(raw) > max_bytes:
+        return rejected(source, over_limit(max_bytes), meta, doc_id, url)
+    if "\x00" in raw[:8192]:
+        return rejected(source, "binary content (NUL bytes), not text or HTML", meta, doc_id, url)
     return Document(id=doc_id or source, raw=raw, format=fmt, url=url, source=source, meta=meta)
 
 

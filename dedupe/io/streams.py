@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-__all__ = ["Meter", "open_input", "gunzipped", "input_size"]
+__all__ = ["Meter", "open_input", "gunzipped", "input_size", "read_at_most", "over_limit"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -74,6 +74,20 @@ def gunzipped(fh: io.BufferedReader) -> BinaryIO:
     if fh.peek(2)[:2] == GZIP_MAGIC:
         return _OwningGzip(fileobj=fh, mode="rb")
     return fh
+
+
+def over_limit(limit: int) -> str:
+    """The reason given for a document over the size limit."""
+    return f"over the size limit: more than {limit:,} bytes (max_doc_bytes; --max-doc-bytes)"
+
+
+def read_at_most(fh: BinaryIO, limit: int) -> bytes:
+    """All of ``fh``, but never more than ``limit + 1`` bytes: over ``limit``, it
+    raises ``ValueError`` (so a gzip bomb is never decompressed beyond the limit)."""
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(over_limit(limit))
+    return data
 
 
 def input_size(inputs: Iterable[str]) -> int:

@@ -3,8 +3,9 @@
 Each HTTP ``response`` record with a 2xx status and an HTML (or plain-text) body
 becomes a document: ``WARC-Record-ID`` is its ``id``, ``WARC-Target-URI`` its
 ``url``, ``file:offset`` its ``source`` (offset of the record in the
-decompressed archive), and the body is decoded by its HTTP charset (else its
-``<meta charset>``, else UTF-8). Other records (requests, metadata, redirects,
+decompressed archive), and the body is decoded by its byte-order mark, else its
+HTTP charset, else its ``<meta charset>``, else UTF-8, else a detected charset
+(:mod:`dedupe.io.decoding`); a body over the size limit is rejected. Other records (requests, metadata, redirects,
 images, ...) are skipped.
 
 A truncated archive yields every record before the break, then one rejected
@@ -12,38 +13,41 @@ document describing the break; it never raises.
 """
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import zlib
 from typing import BinaryIO, Iterator
 
+from ..config import DEFAULTS
 from ..document import Document
 from ..errors import require
-from .files import sniff_charset
+from .decoding import decode
 from .records import read_opened, rejected
-from .streams import Meter
+from .streams import Meter, read_at_most
 
 __all__ = ["read_warc", "read_warc_stream", "decode_http"]
 
 _HTML_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
-# WHATWG: labels for Latin-1 and ASCII mean windows-1252
-_CP1252 = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1"}
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
 
 
+_KEEP = 1 << 20  # bytes of a record's start (its headers) and of the latest reads kept by _Tail
+
+
 class _Tail:
-    """The stream FastWARC reads from. It keeps the bytes from the start of the
-    current record, so the last record can be checked for completeness, and it
-    turns a read error (a gzip member cut short) into end of input, remembering it,
-    so the records already buffered are still returned."""
+    """The stream FastWARC reads from. It keeps the start of the current record
+    and the latest bytes read (at most ``_KEEP`` each, so a huge record takes no
+    memory here), so the last record can be checked for completeness, and it
+    turns a read error (a gzip member cut short) into end of input, remembering
+    it, so the records already buffered are still returned."""
 
     def __init__(self, inner: BinaryIO):
         self._inner = inner
         self._read = getattr(inner, "read1", inner.read)
         self.pos = 0
         self.base = 0
-        self.buf = bytearray()
+        self.head = bytearray()  # the first bytes from ``base``
+        self.recent = bytearray()  # the last bytes read, ending at ``pos``
         self.error: BaseException | None = None
 
     def read(self, n: int = -1) -> bytes:
@@ -54,7 +58,11 @@ class _Tail:
         except (EOFError, OSError, zlib.error) as exc:
             self.error = exc
             return b""
-        self.buf += data
+        if len(self.head) < _KEEP:
+            self.head += data[:_KEEP - len(self.head)]
+        self.recent += data
+        if len(self.recent) > _KEEP:
+            del self.recent[:len(self.recent) - _KEEP]
         self.pos += len(data)
         return data
 
@@ -65,46 +73,46 @@ class _Tail:
         """The owner closes the inner stream."""
 
     def keep_from(self, offset: int) -> None:
-        """Forget the bytes before ``offset`` (the start of the current record)."""
-        del self.buf[:offset - self.base]
+        """The record at ``offset`` is now the current one."""
+        since = self.pos - offset
+        self.head = self.recent[len(self.recent) - since:][:_KEEP] if 0 < since <= len(self.recent) else bytearray()
         self.base = offset
+
+    def _header(self) -> tuple[int, int] | None:
+        """(end of the header, Content-Length) of the record at ``base``, when known."""
+        head_end = self.head.find(b"\r\n\r\n")
+        m = _CONTENT_LENGTH.search(self.head, 0, head_end) if head_end >= 0 else None
+        return (head_end, int(m.group(1))) if m else None
 
     def cut_off(self) -> str | None:
         """Why the record starting at ``base`` is incomplete, or ``None`` when it is whole."""
-        head_end = self.buf.find(b"\r\n\r\n")
-        if head_end < 0:
-            return f"record header cut off after {len(self.buf)} bytes"
-        m = _CONTENT_LENGTH.search(self.buf, 0, head_end)
-        if m is None:
+        if self.head.find(b"\r\n\r\n") < 0:
+            return f"record header cut off after {self.pos - self.base} bytes"
+        header = self._header()
+        if header is None:
             return "record header has no Content-Length"
-        need, have = int(m.group(1)), len(self.buf) - head_end - 4
+        head_end, need = header
+        have = self.pos - self.base - head_end - 4
         return f"record cut off after {have} of {need} content bytes" if have < need else None
 
     def trailing(self) -> int:
         """Bytes after the (whole) record at ``base`` that are not part of any record read."""
-        head_end = self.buf.find(b"\r\n\r\n")
-        end = head_end + 4 + int(_CONTENT_LENGTH.search(self.buf, 0, head_end).group(1))
-        return len(self.buf[end:].strip())
+        head_end, need = self._header()
+        extra = self.pos - (self.base + head_end + 4 + need)
+        if extra <= 0:
+            return 0
+        return len(self.recent[-extra:].strip()) if extra <= len(self.recent) else extra
 
 
 def decode_http(body: bytes, charset: str | None) -> str:
-    """An HTTP body as text: by the declared charset, else ``<meta charset>``, else
-    UTF-8; undecodable bytes become U+FFFD (one bad byte must not lose a page)."""
+    """An HTTP body as text (:func:`dedupe.io.decoding.decode`): a byte-order mark,
+    else the HTTP charset, else ``<meta charset>``, else UTF-8, else detection."""
     if not body.strip():
         raise ValueError("empty HTTP body")
-    if b"\x00" in body[:8192]:
-        raise ValueError("binary content (NUL bytes), not text or HTML")
-    enc = (charset or sniff_charset(body) or "utf-8").strip().lower()
-    enc = "cp1252" if enc in _CP1252 else enc
-    try:
-        codecs.lookup(enc)
-    except LookupError:
-        enc = "utf-8"
-    text = body.decode(enc, errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
+    return decode(body, charset)
 
 
-def _record_doc(rec, name: str, types) -> Document | None:
+def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     """The document for one WARC record, or ``None`` for a record that holds no article."""
     if rec.record_type != types.response or not rec.is_http:
         return None
@@ -123,14 +131,15 @@ def _record_doc(rec, name: str, types) -> Document | None:
         doc.date = date
         doc.meta["warc_date"] = date
     try:
-        doc.raw = decode_http(rec.reader.read(), rec.http_charset)
+        doc.raw = decode_http(read_at_most(rec.reader, max_bytes), rec.http_charset)
     except ValueError as exc:
         doc.error = str(exc)
     return doc
 
 
-def read_warc_stream(stream: BinaryIO, name: str) -> Iterator[Document]:
-    """Documents from an open, decompressed binary WARC stream; ``name`` labels ``source``."""
+def read_warc_stream(stream: BinaryIO, name: str, max_bytes: int = DEFAULTS.max_doc_bytes) -> Iterator[Document]:
+    """Documents from an open, decompressed binary WARC stream; ``name`` labels ``source``.
+    A body over ``max_bytes`` is rejected (at most ``max_bytes + 1`` bytes of it are read)."""
     warc = require("fastwarc.warc", "warc")
     tail = _Tail(stream)
     held: Document | None = None  # the last record's document, yielded once known to be whole
@@ -143,7 +152,7 @@ def read_warc_stream(stream: BinaryIO, name: str) -> Iterator[Document]:
             tail.keep_from(rec.stream_pos)
             seen = True
             try:
-                held = _record_doc(rec, name, warc.WarcRecordType)
+                held = _record_doc(rec, name, warc.WarcRecordType, max_bytes)
             except Exception as exc:  # one malformed record must not stop the archive
                 held = rejected(f"{name}:{rec.stream_pos}", f"unreadable WARC record: {exc}")
     except BaseException as exc:  # FastWARC raises OSError; a Rust panic is a BaseException
@@ -158,7 +167,7 @@ def _ending(tail: _Tail, held: Document | None, seen: bool, failure, name: str) 
     """The last record (when whole) and a rejected document for a truncated or corrupt end."""
     why = f": {failure}" if failure else ""
     if not seen:
-        if failure or tail.buf.strip():
+        if failure or tail.head.strip():
             yield rejected(f"{name}:0", f"no readable WARC record (truncated or not a WARC file){why}")
         return
     cut = tail.cut_off()
@@ -173,11 +182,12 @@ def _ending(tail: _Tail, held: Document | None, seen: bool, failure, name: str) 
                        f"offset {tail.base}{why}")
 
 
-def read_warc(path: str | os.PathLike, *, meter: Meter | None = None) -> Iterator[Document]:
+def read_warc(path: str | os.PathLike, *, meter: Meter | None = None,
+              max_bytes: int = DEFAULTS.max_doc_bytes) -> Iterator[Document]:
     """Documents from a ``.warc`` or ``.warc.gz`` file, one record at a time.
 
     >>> for doc in read_warc("CC-NEWS-20240101.warc.gz"):   # doctest: +SKIP
     ...     print(doc.id, doc.url)
     """
     require("fastwarc.warc", "warc")
-    yield from read_opened(path, meter, read_warc_stream)
+    yield from read_opened(path, meter, lambda fh, name: read_warc_stream(fh, name, max_bytes))

@@ -15,7 +15,7 @@ from ..errors import ConfigError
 
 __all__ = ["AtomicFile", "JsonlWriter", "open_writer", "output_format", "write_jsonl", "OUTPUT_FORMATS"]
 
-OUTPUT_FORMATS = ("auto", "jsonl", "parquet")
+OUTPUT_FORMATS = ("auto", "jsonl", "parquet", "txt")
 
 
 class AtomicFile:
@@ -129,23 +129,31 @@ class JsonlWriter(AtomicWriter):
 
 
 def output_format(path: str, format: str = "auto") -> str:
-    """``jsonl`` or ``parquet``: as given, else by the extension of ``path``."""
+    """``jsonl``, ``parquet`` or ``txt`` (a directory of text files): as given, else
+    ``parquet`` or ``jsonl`` by the extension of ``path``."""
     if format not in OUTPUT_FORMATS:
         raise ConfigError(f"output format must be one of {', '.join(OUTPUT_FORMATS)}, got {format!r}")
     if format == "auto":
         format = "parquet" if path.lower().endswith((".parquet", ".pq")) else "jsonl"
     if format == "parquet" and path == "-":
         raise ConfigError("Parquet output needs a file: give -o FILE.parquet")
+    if format == "txt" and path == "-":
+        raise ConfigError("text output needs a directory: give -o DIR")
     return format
 
 
 def open_writer(path: str, format: str = "auto"):
-    """An atomic writer for ``path`` (``-`` is stdout): JSON Lines, or Parquet for
-    ``format="parquet"`` or a ``.parquet`` path."""
-    if output_format(path, format) == "parquet":
+    """An atomic writer for ``path`` (``-`` is stdout): JSON Lines, Parquet for
+    ``format="parquet"`` or a ``.parquet`` path, a directory of text files for ``txt``."""
+    fmt = output_format(path, format)
+    if fmt == "parquet":
         from .parquet import ParquetWriter
 
         return ParquetWriter(path)
+    if fmt == "txt":
+        from .textdir import TextDirWriter
+
+        return TextDirWriter(path)
     return JsonlWriter(path)
 
 
