@@ -61,6 +61,8 @@ def _common(f):
                      help="Size limit per document (decompressed bytes); a larger one is rejected."),
         click.option("--doc-timeout", type=float, default=D.doc_timeout, show_default=True,
                      help="Time budget per document for cleaning, in seconds; a slower one is rejected."),
+        click.option("--max-blocks", type=click.IntRange(1), default=D.max_blocks, show_default=True,
+                     help="Block limit per document (a page of a million <br> tags); a larger one is rejected."),
         click.option("--fail-share", type=float, default=D.fail_share, show_default=True,
                      help="Exit 1 when at least this share of the records is rejected (else 3 when any is)."),
         click.option("--no-blocks", is_flag=True, help="Leave the labelled blocks out of the output."),
@@ -212,22 +214,21 @@ def _guard(fn):
     return wrapper
 
 
-def _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout, fail_share,
-                  **kw) -> Config:
-    return _config(format=format_, id_field=id_field, text_field=text_field, html_field=html_field,
-                   url_field=url_field, max_doc_bytes=max_doc_bytes, doc_timeout=doc_timeout,
-                   fail_share=fail_share, **kw)
+_RENAMED = {"format_": "format", "template_stories": "template_min_stories"}  # option -> Config field
+
+
+def _options_config(options: dict) -> Config:
+    """The Config the command-line options describe (their names are Config fields)."""
+    return _config(**{_RENAMED.get(k, k): v for k, v in options.items()})
 
 
 @main.command()
 @_common
 @click.option("--explain", is_flag=True, help="Print each document's blocks with label and reason (to stderr).")
 @_guard
-def clean(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-          engine, scheduler, max_doc_bytes, doc_timeout, fail_share, no_blocks, quiet, verbose, explain):
+def clean(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, verbose, explain, **options):
     """Separate the main text from boilerplate (no deduplication)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout,
-                        fail_share, workers=workers, engine=engine)
+    cfg = _options_config(options)
     run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
@@ -270,14 +271,10 @@ def _explain_blocks(doc) -> None:
               help="A block seen in this many distinct stories is site template (two passes, "
                    "documents held in memory); 0 for one streaming pass.")
 @_guard
-def run(inputs, format_, output, output_format, rejected, id_field, text_field, html_field, url_field, workers,
-        engine, scheduler, max_doc_bytes, doc_timeout, fail_share, no_blocks, quiet, verbose, keep, drop_duplicates, shingle_size, num_perm, lsh_threshold,
-        bands, rows, jaccard_threshold, containment_threshold, index_path, template_stories):
+def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, verbose, drop_duplicates, index_path,
+        **options):
     """Clean, then detect near-duplicate articles (the main job)."""
-    cfg = _input_config(format_, id_field, text_field, html_field, url_field, max_doc_bytes, doc_timeout,
-                        fail_share, workers=workers, engine=engine, keep=keep, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold,
-                        bands=bands, rows=rows, jaccard_threshold=jaccard_threshold,
-                        containment_threshold=containment_threshold, template_min_stories=template_stories)
+    cfg = _options_config(options)
     if verbose:
         b, r = cfg.band_rows
         click.echo(f"dedupe run: LSH {b} bands x {r} rows, Jaccard >= {cfg.jaccard_threshold}, "

@@ -63,6 +63,8 @@ class Config:
     max_doc_bytes: int = 20_000_000
     # seconds of cleaning (segmentation and classification), checked cooperatively
     doc_timeout: float = 10.0
+    # blocks (paragraphs, lines) one document may split into; articles have a few thousand
+    max_blocks: int = 100_000
     # a run that rejects at least this share of its records fails (exit code 1)
     fail_share: float = 0.9
 
@@ -112,6 +114,8 @@ class Config:
               f"max_doc_bytes must be a positive integer (bytes per document), got {self.max_doc_bytes!r}")
         check(isinstance(self.doc_timeout, (int, float)) and self.doc_timeout > 0,
               f"doc_timeout must be a positive number of seconds, got {self.doc_timeout!r}")
+        check(isinstance(self.max_blocks, int) and self.max_blocks >= 1,
+              f"max_blocks must be a positive integer, got {self.max_blocks!r}")
         check(isinstance(self.fail_share, (int, float)) and 0.0 < self.fail_share <= 1.0,
               f"fail_share must be a number in (0, 1], got {self.fail_share!r}")
         check(self.min_shingles >= 1, f"min_shingles must be positive, got {self.min_shingles!r}")

@@ -39,7 +39,8 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
     (see :mod:`dedupe.template`).
 
     A document over ``config.max_doc_bytes`` (characters here) or whose cleaning
-    takes longer than ``config.doc_timeout`` seconds is rejected: its ``error``
+    takes longer than ``config.doc_timeout`` seconds, or splits into more than
+    ``config.max_blocks`` blocks, is rejected: its ``error``
     says which budget it exceeded, and it carries no blocks."""
     if not doc.ok or doc.raw is None:
         return doc
@@ -47,7 +48,7 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
         doc.error = (f"over the size limit: {len(doc.raw):,} characters, more than {config.max_doc_bytes:,} "
                      "(max_doc_bytes; --max-doc-bytes)")
         return doc
-    deadline = Deadline(config.doc_timeout)
+    deadline = Deadline(config.doc_timeout, config.max_blocks)
     try:
         if doc.format == "html":
             segs, page_title = segment_html(doc.raw, deadline)

@@ -52,7 +52,7 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     cur: Segment | None = None
     for n, line in enumerate(raw.splitlines()):
         if not n & 0xFFF:
-            deadline.check()
+            deadline.check(len(segs))
         s = " ".join(line.split())
         if not s:
             prev_blank = True
@@ -133,6 +133,9 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
     if isinstance(raw, str):
         raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)  # lxml rejects str with an encoding decl
         raw = _NOT_XML.sub(" ", raw).encode("utf-8", "replace")
+    # a page of millions of tags would fill memory with its tree before any loop could stop
+    # it: the tag count (every "<", an upper bound) is checked against the block budget first
+    deadline.check_tags(raw.count(b"<" if isinstance(raw, bytes) else "<"))
     try:
         # plain etree elements: lxml.html's element classes cost a lookup per node
         root = etree.fromstring(raw, _html_parser())
@@ -170,8 +173,8 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         steps += 1
-        if not steps & 0xFFF:  # the per-document time budget
-            deadline.check()
+        if not steps & 0xFFF:  # the per-document time and block budgets
+            deadline.check(len(segs))
         if event == "end":
             skipped, _, _, in_a, saved = open_.pop()
             if skipped:

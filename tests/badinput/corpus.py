@@ -129,7 +129,7 @@ def entries(scale: float = 1.0) -> list[Entry]:
               text=_text(EN).replace("council", "coun\x00cil")),
         Entry("big 50MB", ".html", _big_html(int(50 * MB * scale)), _rejected("over the size limit"),
               jsonl="utf-8", text=None),
-        _coded("br 1M", ".html", br, "utf-8", _rejected("over the time budget")),
+        _coded("br 1M", ".html", br, "utf-8", _rejected("over the block limit")),
         _coded("nested 100k", ".html", _nested(int(100_000 * scale)), "utf-8", _ok("thousands of homes")),
         _coded("unclosed tags", ".html", "<html><body><div><p>" + EN + "<p>" + EN + "<span><b>" + EN +
                "<table><tr><td>" + EN, "utf-8", _ok("thousands of homes")),

@@ -16,8 +16,9 @@ pytest.importorskip("pyarrow")
 pytest.importorskip("fastwarc")
 
 KINDS = ["files", "jsonl", "warc", "parquet", "stdin jsonl", "stdin warc"]
-# the 1M-<br> page takes ~13 s to clean: a 1 s budget rejects it quickly (the default is 10 s)
-BUDGET = ["--doc-timeout", "0.5"]
+# the 1M-<br> page would take ~13 s to clean: its tag count is over the block budget, so it
+# is refused before parsing; a 2 s budget bounds any other slow page
+BUDGET = ["--doc-timeout", "2", "--max-blocks", "50000"]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +47,21 @@ def test_rejection_reasons_say_what_was_wrong(corpus, tmp_path):
     assert errors["png image"] == "binary content (PNG image), not text or HTML"
     assert errors["big 50MB"].startswith("over the size limit: more than 20,000,000 bytes")
     assert errors["gzip bomb"].startswith("over the size limit")
-    assert errors["br 1M"].startswith("over the time budget: cleaning took more than 0.5 s")
+    assert errors["br 1M"].startswith("over the block limit: 1,000,006 tags, more than 250,000")
     assert errors["invalid utf8"].startswith("undecodable: invalid UTF-8 at byte 0")
+
+
+def test_a_page_of_too_many_blocks_is_stopped_while_segmented(corpus, tmp_path):
+    o = run_kind(corpus, "files", "clean", tmp_path, "--max-blocks", "250000")  # 1.25M tags allowed
+    errors = {r["id"]: r["error"] for r in o.rejected}
+    assert errors["br 1M"].startswith("over the block limit: more than 250,000 blocks")
+
+
+def test_a_slow_page_is_stopped_by_the_time_budget(corpus, tmp_path):
+    o = run_kind(corpus, "files", "clean", tmp_path, "--doc-timeout", "0.3", "--max-blocks", "2000000")
+    errors = {r["id"]: r["error"] for r in o.rejected}
+    assert errors["br 1M"].startswith("over the time budget: cleaning took more than 0.3 s")
+    assert o.seconds < 60
 
 
 def _errors_and_peak(docs) -> tuple[list[str], int]:
