@@ -51,6 +51,12 @@ _END_CUE = re.compile(
     r"ver también|lire aussi|à lire aussi)\W*$",
     re.I,
 )
+# an end-of-article cue glued by the scrape to the teaser headlines that follow it
+# ("Related Tags Transportation Travel ...", "Recommended Stories Yep, There's a ...")
+_GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|content|coverage|videos))?|"
+                        r"(you )?(may|might) also like|recommended( (for you|stories|articles|videos))?|"
+                        r"read (more|next)|more (from|in|on|about) [\w ]{1,30}?|trending( now| stories)?|"
+                        r"most (popular|read|viewed))\s*:?\s+[A-Z0-9\"“‘']")
 _EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -347,21 +353,29 @@ def _teaser_lists(segs, words, prose) -> set[int]:
     two-sentence dek): a list of teasers, not an article. Three pairs make a list."""
     out: set[int] = set()
     run: list[int] = []
+    titled = 0  # pairs of the run whose headline is in Title Case
     k = 0
     n = len(segs)
+
+    def close():
+        # three Title Case pairs make a list; sentence-case headlines need four
+        if len(run) >= 8 or (len(run) >= 6 and titled * 2 == len(run)):
+            out.update(run)
+
     while k < n - 1:
         head, dek = segs[k].text, segs[k + 1].text
-        if (not prose[k] and 3 <= words[k] <= 20 and _title_case(head) and prose[k + 1]
-                and words[k + 1] <= 45 and len(_SENT_END.findall(dek)) <= 2):
-            run += [k, k + 1]
-            k += 2
-            continue
-        if len(run) >= 6:
-            out.update(run)
-        run = []
+        if (not prose[k] and 3 <= words[k] <= 20 and prose[k + 1] and words[k + 1] <= 60
+                and len(_SENT_END.findall(dek)) <= 2):
+            tc = _title_case(head)
+            if tc or (words[k] >= 4 and not _ENDS_PROSE.search(head)):
+                run += [k, k + 1]
+                titled += tc
+                k += 2
+                continue
+        close()
+        run, titled = [], 0
         k += 1
-    if len(run) >= 6:
-        out.update(run)
+    close()
     return out
 
 
@@ -442,9 +456,11 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     # cue lines, matched once: end-of-article cues and comment headers
     end_cue = [bool(_END_CUE.match(s.text)) for s in segs]
     comment_date = [bool(_COMMENT_DATE.match(s.text)) for s in segs]
+    glued = [not prose[i] and 13 <= words[i] <= 60 and bool(_GLUED_CUE.match(s.text)) for i, s in enumerate(segs)]
+    strong = [(words[i] <= 12 and end_cue[i]) or glued[i] for i in range(n)]  # a boundary line
     deadline.check()
     for i in range(n):
-        if words[i] <= 12 and (end_cue[i] or comment_date[i]):
+        if strong[i] or (words[i] <= 12 and comment_date[i]):
             scores[i] = min(scores[i], -10.0)
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
@@ -475,7 +491,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     # What follows a strong end-of-article boundary is boilerplate even when it is prose:
     # a run of teaser paragraphs after "Related" does not outweigh the article before it.
     mass = sum(max(0.0, x) for x in scores[start:end])
-    for c in (k for k in range(start) if words[k] <= 12 and end_cue[k]):
+    for c in (k for k in range(start) if strong[k]):
         a, b = _max_run(scores[:c])
         before = sum(max(0.0, x) for x in scores[a:b])
         if b > a and before >= 30 and before >= 0.5 * mass:
@@ -493,8 +509,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     k = start
     while k < end:
         t = segs[k].text
-        if k > start and acc >= 0.35 * total and words[k] <= 12 and (
-                end_cue[k] or k in repeats or comment_date[k]):
+        if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
+                k in repeats or comment_date[k])):
             resume = _resumes_after_widget(words, prose, scores, end_cue, comment_date, k, end, acc, html)
             if resume is None:
                 cut_reason = t
@@ -559,7 +575,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "boilerplate", "site template (seen across stories)"
         else:
             after = k >= end
-            if after and words[k] <= 12 and end_cue[k]:
+            if after and strong[k]:
                 section = _section_kind(t)
             if after and (comment_date[k] or _COMMENT_CUE.match(t)):
                 section = "comments"
