@@ -343,6 +343,22 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
     return None
 
 
+def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool:
+    """After a cue: the same short line (a share bar, a "read more") three times or
+    more between the prose that follows: teaser cards, each with its own bar."""
+    seen: dict[str, int] = {}
+    for j in range(cue + 1, min(end, cue + span)):
+        t = segs[j].text
+        # labels that repeat inside articles too: adverts, photo credits, the cues of inline boxes
+        if (not prose[j] and words[j] <= 12 and not _ADVERT.match(t) and not _CAPTION.search(t)
+                and not _CREDIT_END.search(t) and not _END_CUE.match(t)):
+            key = t.casefold()
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] >= 3:
+                return True
+    return False
+
+
 def _title_case(t: str) -> bool:
     ws = [x for x in t.split() if x[:1].isalpha()]
     return len(ws) >= 2 and sum(1 for x in ws if x[:1].isupper()) / len(ws) >= 0.6
@@ -509,6 +525,10 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     k = start
     while k < end:
         t = segs[k].text
+        if k > start and strong[k] and acc >= 30 and acc < 0.35 * total and _card_series(segs, words, prose, k, end):
+            cut_reason = t  # early, but what follows is a series of cards, not the article going on
+            end = k
+            break
         if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
                 k in repeats or comment_date[k])):
             resume = _resumes_after_widget(words, prose, scores, end_cue, comment_date, k, end, acc, html)
