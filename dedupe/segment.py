@@ -112,7 +112,8 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
 _CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
 # characters lxml refuses in a str (it would reject the whole page): NUL and C0 controls
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# (in UTF-8 they are single bytes, so one bytes.translate replaces them with spaces)
+_NOT_XML = bytes.maketrans(bytes([*range(0, 9), 11, 12, *range(14, 32)]), b" " * 29)
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +132,7 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
     from lxml import etree
 
     if isinstance(raw, str):
-        raw = re.sub(r"^\s*<\?xml[^>]*>", "", raw)  # lxml rejects str with an encoding decl
-        raw = _NOT_XML.sub(" ", raw).encode("utf-8", "replace")
+        raw = raw.encode("utf-8", "replace").translate(_NOT_XML)
     # a page of millions of tags would fill memory with its tree before any loop could stop
     # it: the tag count (every "<", an upper bound) is checked against the block budget first
     deadline.check_tags(raw.count(b"<" if isinstance(raw, bytes) else "<"))
