@@ -567,6 +567,12 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     start = _skip_standfirst(segs, scores, prose, start, end)
     deadline.check()
 
+    # a block shown twice in a row (a caption with a "more/less" toggle, a repeated
+    # headline) counts once; text that recurs more often is the page's own structure
+    where: dict[str, list[int]] = {}
+    for k in range(start, end):
+        where.setdefault(segs[k].text.casefold(), []).append(k)
+    echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
     title = _find_title(segs, words, prose, end_cue, start, page_title)
     blocks: list[Block] = []
     section: str | None = None
@@ -593,6 +599,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "navigation", "link block inside the article"
             elif is_template[k]:
                 label, reason = "boilerplate", "site template (seen across stories)"
+            elif k in echo and 6 <= words[k] <= 60:
+                label, reason = "boilerplate", "repeats the block just before (a caption or headline shown twice)"
         else:
             after = k >= end
             if after and strong[k]:
