@@ -359,6 +359,48 @@ def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool
     return False
 
 
+_WEAK_REGION = 60  # a region weighing less holds no real prose article (a table or list page)
+_DIGIT = re.compile(r"\d")
+
+
+def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -> bool:
+    """A block that could belong to a table or list body: not chrome. HTML: few
+    links and no boilerplate container; text (no links to tell): prose, or a short
+    line holding a figure (a score, a date, a position)."""
+    t = seg.text
+    if strong or _SOCIAL.match(t) or _ADVERT.match(t) or _FOOTER.search(t) or _NEWSLETTER.search(t):
+        return False
+    if html:
+        if seg.link_chars > 0.3 * len(t):
+            return False
+        facts = _hint_facts(seg.hints) if seg.hints else None
+        return not (facts and (facts.bad or facts.strong))
+    return prose or (w <= 30 and bool(_DIGIT.search(t)))
+
+
+def _structured_body(segs, words, prose, strong, html: bool, start: int, end: int) -> tuple[int, int]:
+    """When the prose region is weak, the body may be a table or a list (standings, a
+    calendar, a product list): the longest run of content-like blocks, at least six
+    of them, when it holds more words than the region. A single short block between
+    two content-like ones (a name cell between figures) does not break the run."""
+    best, best_words = (start, end), sum(words[start:end])
+    n = len(segs)
+    ok = [_content_like(segs[k], words[k], prose[k], strong[k], html) for k in range(n)]
+    k = 0
+    while k < n:
+        if not ok[k]:
+            k += 1
+            continue
+        j, total = k, 0
+        while j < n and (ok[j] or (j + 1 < n and ok[j + 1] and not strong[j] and words[j] <= 3)):
+            total += words[j]
+            j += 1
+        if j - k >= 6 and total > best_words:
+            best, best_words = (k, j), total
+        k = j
+    return best
+
+
 def _title_case(t: str) -> bool:
     ws = [x for x in t.split() if x[:1].isalpha()]
     return len(ws) >= 2 and sum(1 for x in ws if x[:1].isupper()) / len(ws) >= 0.6
@@ -565,6 +607,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                            or _DISCLAIMER.search(segs[end - 1].text)):
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end)
+    if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
+        start, end = _structured_body(segs, words, prose, strong, html, start, end)
     deadline.check()
 
     # a block shown twice in a row (a caption with a "more/less" toggle, a repeated
