@@ -75,6 +75,11 @@ _CAPTION = re.compile(r"^\W*(image|photo|picture|foto|credit|source|illustration
                       r"top photo|video)( credit)?s?\s*[:|]|"
                       r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bAP photo\b|"
                       r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$", re.I)
+# a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
+# in a scrape the line before it is the photo's caption
+_PHOTO_CREDIT = re.compile(r"^\W*(\((image|photo|picture|foto)s?\s*:[^()]{1,40}\)|"
+                           r"[^.!?]{0,60}\b(getty images|shutterstock|ap photo|afp|reuters|epa|istock)\b[^.!?]{0,30})\W*$",
+                           re.I)
 _AUTHOR = re.compile(r"^\W*(written by|about the author|by\s+[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}\s*$)|"
                      r"^[\w.@()' -]{3,60}\bis (a |an |the )?[\w\s,-]{0,60}(writer|reporter|editor|correspondent|fellow|"
                      r"professor|columnist|journalist|author|contributor|director|dean|analyst|researcher)\b",
@@ -637,6 +642,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "caption", "figure caption (DOM)"
             elif words[k] <= 60 and _CREDIT_END.search(t):
                 label, reason = "caption", "caption ending in a credit"
+            elif not html and words[k] <= 50 and k + 1 < n and words[k + 1] <= 5 \
+                    and _PHOTO_CREDIT.match(segs[k + 1].text):
+                label, reason = "caption", "caption: the line before a photo credit"
             elif not prose[k] and words[k] <= 40 and _CAPTION.search(t):
                 label, reason = "caption", "caption/credit cue"
             elif not prose[k] and words[k] <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
