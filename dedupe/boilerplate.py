@@ -57,6 +57,10 @@ _GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|
                         r"(you )?(may|might) also like|recommended( (for you|stories|articles|videos))?|"
                         r"read (more|next)|more (from|in|on|about) [\w ]{1,30}?|trending( now| stories)?|"
                         r"most (popular|read|viewed))\s*:?\s+[A-Z0-9\"“‘']")
+# pieces of a byline block: "By", a handle, an e-mail address, a dateline of date and time
+_BYLINE_BIT = re.compile(r"^\W*(by:?|@\w{2,30}|[\w.+-]+@[\w-]+\.[\w.-]+|"
+                         r"(updated:? |published:? |posted:? )?[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4},? (at )?"
+                         r"\d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)\W*$", re.I)
 _EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -634,6 +638,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             label, reason = MAIN, "inside the article region"
             if k in inline_widget:
                 label, reason = "related", "box inside the article (the article resumes after it)"
+            elif words[k] <= 12 and not prose[k] and _BYLINE_BIT.match(t):
+                label, reason = "author", "byline or dateline"
             elif _ADVERT.match(t):
                 label, reason = "advertisement", "advertisement label"
             elif words[k] <= 25 and _NEWSLETTER.search(t):
