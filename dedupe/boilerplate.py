@@ -416,18 +416,19 @@ def _title_case(t: str) -> bool:
 
 
 def _teaser_lists(segs, words, prose) -> set[int]:
-    """Headline/dek pairs in a row (a Title Case headline, then a one- or
-    two-sentence dek): a list of teasers, not an article. Three pairs make a list."""
+    """Headline/dek pairs in a row (a headline, then a one- or two-sentence dek): a
+    list of teasers, not an article. Three pairs with Title Case headlines make a
+    list, four otherwise; short section labels between pairs ("Autos") belong to it."""
     out: set[int] = set()
     run: list[int] = []
-    titled = 0  # pairs of the run whose headline is in Title Case
+    pairs = titled = 0
     k = 0
     n = len(segs)
 
     def close():
-        # three Title Case pairs make a list; sentence-case headlines need four
-        if len(run) >= 8 or (len(run) >= 6 and titled * 2 == len(run)):
-            out.update(run)
+        if pairs >= 4 or (pairs >= 3 and titled == pairs):
+            last = max(i for i in run if prose[i])  # the last dek; trailing labels stay out
+            out.update(i for i in run if i <= last)
 
     while k < n - 1:
         head, dek = segs[k].text, segs[k + 1].text
@@ -436,11 +437,16 @@ def _teaser_lists(segs, words, prose) -> set[int]:
             tc = _title_case(head)
             if tc or (words[k] >= 4 and not _ENDS_PROSE.search(head)):
                 run += [k, k + 1]
+                pairs += 1
                 titled += tc
                 k += 2
                 continue
+        if run and words[k] <= 3 and not prose[k]:  # a section label between cards
+            run.append(k)
+            k += 1
+            continue
         close()
-        run, titled = [], 0
+        run, pairs, titled = [], 0, 0
         k += 1
     close()
     return out
