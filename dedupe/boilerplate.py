@@ -221,7 +221,8 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
     return islands[lo][0], islands[hi][1]
 
 
-def _article_container(segs, words, prose, scores, end_cue, start: int, end: int) -> tuple[int, int]:
+def _article_container(segs, words, prose, scores, end_cue, start: int, end: int,
+                       neutral: set[int] | None = None) -> tuple[int, int]:
     """HTML: widen the region to the DOM container of the article.
 
     Like readability, each prose block credits its parent element fully and its
@@ -270,6 +271,8 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
         elif sc < 0 and seg.link_chars < 0.5 * len(seg.text) and not _bad_hints(seg.hints) \
                 and not end_cue[k] and sc > -9:
             sc = 0.1  # neutral: kept when the article goes on, or ends, around it
+            if neutral is not None:
+                neutral.add(k)
         soft.append(sc)
     a, b = _max_run(soft)
     return (min(start, cs + a), max(end, cs + b)) if b > a else (start, end)
@@ -366,6 +369,16 @@ def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool
             if seen[key] >= 3:
                 return True
     return False
+
+
+def _closing_list(segs, words, prose, in_container: set[int], end: int, least: int = 5) -> bool:
+    """HTML: the blocks before ``end`` are at least ``least`` list-like lines of the
+    article's own container (no links, no boilerplate hints): part of the article."""
+    k = end - 1
+    while k >= 0 and k in in_container and not prose[k] and 2 <= words[k] <= 30 \
+            and not (_AUTHOR.search(segs[k].text) or _CAPTION.search(segs[k].text)):
+        k -= 1
+    return end - 1 - k >= least
 
 
 _WEAK_REGION = 60  # a region weighing less holds no real prose article (a table or list page)
@@ -570,8 +583,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if b > a and before >= 30 and before >= 0.5 * mass:
             start, end = _dominant_island(scores, a, b)
             break
+    in_container: set[int] = set()  # HTML: short blocks of the article's own container
     if html:
-        start, end = _article_container(segs, words, prose, scores, end_cue, start, end)
+        start, end = _article_container(segs, words, prose, scores, end_cue, start, end, in_container)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
     # A "Related" box set inside the article is skipped when long prose resumes right after it.
@@ -620,6 +634,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
                            or _CAPTION.search(segs[end - 1].text)
                            or _DISCLAIMER.search(segs[end - 1].text)):
+        if _closing_list(segs, words, prose, in_container, end):
+            break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
