@@ -340,7 +340,8 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
                           before: float, html: bool) -> int | None:
     """Where the article resumes after a box that starts at ``cue``: a long
     paragraph within a few blocks, followed by prose weighing at least half of
-    the article before the box. ``None`` when the article ends at the cue.
+    the article before the box (in HTML, a third). ``None`` when the article ends
+    at the cue.
 
     In HTML, where teaser links already score low, the box may be longer and
     further boxes may follow; in text the prose after it stops at the next cue."""
@@ -351,7 +352,7 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
                 if words[k] <= 12 and ((not html and end_cue[k]) or comment_date[k]):
                     break
                 after += max(0.0, scores[k])
-            return j if after >= 0.5 * before else None
+            return j if after >= (0.3 if html else 0.5) * before else None
     return None
 
 
