@@ -59,8 +59,8 @@ _GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|
                         r"most (popular|read|viewed))\s*:?\s+[A-Z0-9\"“‘']")
 # pieces of a byline block: "By", a handle, an e-mail address, a dateline of date and time
 _BYLINE_BIT = re.compile(r"^\W*(by:?|@\w{2,30}|[\w.+-]+@[\w-]+\.[\w.-]+|"
-                         r"(updated:? |published:? |posted:? )?[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4},? (at )?"
-                         r"\d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)\W*$", re.I)
+                         r"(updated:? |published:? |posted:? )?([A-Z][a-z]{2,8},? )?[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4},? "
+                         r"(at )?\d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)\W*$", re.I)
 _EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -78,6 +78,7 @@ _NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail add
 _CAPTION = re.compile(r"^\W*(image|photo|picture|foto|credit|source|illustration|file photo|"
                       r"top photo|video)( credit)?s?\s*[:|]|"
                       r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bAP photo\b|"
+                      r"^\W*in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b|"
                       r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$", re.I)
 # a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
 # in a scrape the line before it is the photo's caption
