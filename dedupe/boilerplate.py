@@ -269,14 +269,17 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
         seg = segs[k]
         if not chosen.intersection(seg.path):
             sc = min(sc, -3.0)
-        elif sc < 0 and seg.link_chars < 0.5 * len(seg.text) and not _bad_hints(seg.hints) \
-                and not end_cue[k] and sc > -9:
+        elif sc < 0 and (seg.link_chars < 0.5 * len(seg.text) or _BARE_URL.match(seg.text)) \
+                and not _bad_hints(seg.hints) and not end_cue[k] and sc > -9:
             sc = 0.1  # neutral: kept when the article goes on, or ends, around it
             if neutral is not None:
                 neutral.add(k)
         soft.append(sc)
     a, b = _max_run(soft)
     return (min(start, cs + a), max(end, cs + b)) if b > a else (start, end)
+
+
+_BARE_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$")  # a link shown as its address: content, not a menu
 
 
 def _bad_hints(hints: str) -> bool:

@@ -110,6 +110,7 @@ _SKIP_TAGS = frozenset(
 _HINT_SPLIT = re.compile(r"[^a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
+_TAXONOMY = ("tag-", "category-")
 _CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
 # characters lxml refuses in a str (it would reject the whole page): NUL and C0 controls
 # (in UTF-8 they are single bytes, so one bytes.translate replaces them with spaces)
@@ -196,7 +197,10 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             walker.skip_subtree()
             open_.append((True, "", False, False, None))
             continue
-        attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("role") or "")
+        cls = el.get("class") or ""
+        if "tag-" in cls or "category-" in cls:  # taxonomy classes (WordPress "tag-foo") name terms, not roles
+            cls = " ".join(c for c in cls.split() if not c.startswith(_TAXONOMY))
+        attrs = cls + " " + (el.get("id") or "") + " " + (el.get("role") or "")
         own = " ".join(_HINT_SPLIT.split(attrs.lower())).strip() if attrs != "  " else ""
         if tag in _HINT_TAGS:
             own = (own + " " + tag).strip()
