@@ -48,7 +48,8 @@ _END_CUE = re.compile(
     r"written by|keep reading|show less|continue reading|more like this|in case you missed it|"
     r"lees ook|mehr zum thema|weitere artikel|leia (também|mais)|veja também|читайте также|"
     r"похожие (статьи|новости)|関連記事|관련 ?기사|baca juga|artikel terkait|leggi anche|"
-    r"ver también|lire aussi|à lire aussi)\W*$",
+    r"ver también|lire aussi|à lire aussi|"
+    r"(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ][\w.&'-]*)( (?-i:[A-ZÀ-Þ&][\w.&'-]*)){0,3})\W*$",
     re.I,
 )
 # an end-of-article cue glued by the scrape to the teaser headlines that follow it
