@@ -154,7 +154,7 @@ def _is_fragment(t: str, w: int) -> bool:
     return sum(1 for x in ws if _UPPER.match(x)) / len(ws) < 0.4
 
 
-def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
+def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True) -> float:
     link = seg.link_chars / max(1, len(seg.text))
     if prose:
         s = float(w) if w >= 20 else 0.6 * w
@@ -175,7 +175,7 @@ def _score(seg: Segment, w: int, prose: bool, html: bool) -> float:
             facts = _hint_facts(seg.hints)
             if facts.strong:
                 s = -abs(s) - 2
-            elif facts.bad and s > 0:
+            elif facts.bad and s > 0 and trust_bad:
                 s *= 0.4
     return s
 
@@ -224,7 +224,7 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
 
 
 def _article_container(segs, words, prose, scores, end_cue, start: int, end: int,
-                       neutral: set[int] | None = None) -> tuple[int, int]:
+                       neutral: set[int] | None = None, trust_bad: bool = True) -> tuple[int, int]:
     """HTML: widen the region to the DOM container of the article.
 
     Like readability, each prose block credits its parent element fully and its
@@ -244,7 +244,7 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
             parent_of.setdefault(p[0], None)
         if not prose[k] or words[k] < 8 or len(p) < 2:
             continue
-        if seg.link_chars > 0.3 * len(seg.text) or _bad_hints(seg.hints):
+        if seg.link_chars > 0.3 * len(seg.text) or (trust_bad and _bad_hints(seg.hints)):
             continue
         value = 1.0 + seg.text.count(",") + min(words[k] / 20.0, 3.0)
         credit[p[-2]] = credit.get(p[-2], 0.0) + value
@@ -271,7 +271,7 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
         if not chosen.intersection(seg.path):
             sc = min(sc, -3.0)
         elif sc < 0 and (seg.link_chars < 0.5 * len(seg.text) or _BARE_URL.match(seg.text)) \
-                and not _bad_hints(seg.hints) and not end_cue[k] and sc > -9:
+                and not (trust_bad and _bad_hints(seg.hints)) and not end_cue[k] and sc > -9:
             sc = 0.1  # neutral: kept when the article goes on, or ends, around it
             if neutral is not None:
                 neutral.add(k)
@@ -281,6 +281,19 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
 
 
 _BARE_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$")  # a link shown as its address: content, not a menu
+
+
+def _hints_informative(segs, words, prose) -> bool:
+    """Whether boilerplate class/id words tell blocks apart on this page. When nearly
+    all of its prose sits under them (a page builder that calls every element a
+    "widget"), they carry no information and only the strong hints are kept."""
+    total = flagged = 0
+    for s, w, p in zip(segs, words, prose):
+        if p:
+            total += w
+            if s.hints and _hint_facts(s.hints).bad:
+                flagged += w
+    return not total or flagged < 0.8 * total
 
 
 def _bad_hints(hints: str) -> bool:
@@ -544,7 +557,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     words = [_words(s.text) for s in segs]
     prose = [_is_prose(s, w) for s, w in zip(segs, words)]
     deadline.check()
-    scores = [_score(s, w, p, html) for s, w, p in zip(segs, words, prose)]
+    trust_bad = not html or _hints_informative(segs, words, prose)
+    scores = [_score(s, w, p, html, trust_bad) for s, w, p in zip(segs, words, prose)]
     # cue lines, matched once: end-of-article cues and comment headers
     end_cue = [bool(_END_CUE.match(s.text)) for s in segs]
     comment_date = [bool(_COMMENT_DATE.match(s.text)) for s in segs]
@@ -591,7 +605,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             break
     in_container: set[int] = set()  # HTML: short blocks of the article's own container
     if html:
-        start, end = _article_container(segs, words, prose, scores, end_cue, start, end, in_container)
+        start, end = _article_container(segs, words, prose, scores, end_cue, start, end, in_container, trust_bad)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
     # A "Related" box set inside the article is skipped when long prose resumes right after it.
