@@ -96,8 +96,12 @@ _FOOTER = re.compile(r"©|\(c\) ?\d{4}|copyright|all rights reserved|privacy pol
                      r"(use|service|conditions)|cookie", re.I)
 _SOCIAL = re.compile(r"^\W*(follow us|share( on| this)?|tweet|facebook|twitter|linkedin|whatsapp|"
                      r"pinterest|reddit|email|print|connect with us|copy link)\b", re.I)
-_ADVERT = re.compile(r"^\W*(advertisement|advertising|sponsored|ad|anzeige|publicidade|реклама|"
-                     r"(continue reading|story continues|article continues) below)\W*$", re.I)
+_ADVERT = re.compile(r"^\W*(advertisement|advertising|advert|sponsored|ad|anzeige|publicidade|publicité|"
+                     r"pubblicità|publicidad|реклама|(continue reading|story continues|article continues) below)\W*$",
+                     re.I)
+# page machinery left in the text: an unrendered shortcode ("[button link=...]"), a script notice
+_MACHINERY = re.compile(r"^\s*\[/?(?-i:[a-z_]+)(\s[^\]=]+=[^\]]*)?\]\s*$|\brequires javascript\b|"
+                        r"\b(please )?enable javascript\b", re.I)
 # a caption ends with its credit: "... Credit: ESA", "... (Photo: C-SPAN)"
 _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$", re.I)
 
@@ -684,6 +688,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "author", "byline or dateline"
             elif _ADVERT.match(t):
                 label, reason = "advertisement", "advertisement label"
+            elif words[k] <= 40 and _MACHINERY.search(t):
+                label, reason = "boilerplate", "page machinery (shortcode, script notice)"
             elif words[k] <= 25 and _NEWSLETTER.search(t):
                 label, reason = "newsletter", "subscribe/newsletter cue"
             elif s.tag == "figcaption" or (s.hints and _hint_facts(s.hints).caption):
