@@ -111,6 +111,8 @@ _HINT_SPLIT = re.compile(r"[^a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
 _TAXONOMY = ("tag-", "category-")
+_HIDDEN_CLASS = re.compile(r"(^|\s)(sr-only|visually-hidden|screen-reader-text|tooltip|popover|hovercard|"
+                           r"rollover-[\w-]*block)(\s|$)")
 _CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
 # characters lxml refuses in a str (it would reject the whole page): NUL and C0 controls
 # (in UTF-8 they are single bytes, so one bytes.translate replaces them with spaces)
@@ -198,6 +200,12 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             open_.append((True, "", False, False, None))
             continue
         cls = el.get("class") or ""
+        if cls and _HIDDEN_CLASS.search(cls):  # shown on hover or to screen readers only
+            if el.tail:
+                buf.append(el.tail)
+            walker.skip_subtree()
+            open_.append((True, "", False, False, None))
+            continue
         if "tag-" in cls or "category-" in cls:  # taxonomy classes (WordPress "tag-foo") name terms, not roles
             cls = " ".join(c for c in cls.split() if not c.startswith(_TAXONOMY))
         attrs = cls + " " + (el.get("id") or "") + " " + (el.get("role") or "")
