@@ -62,6 +62,7 @@ _GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|
 _BYLINE_BIT = re.compile(r"^\W*(by:?|@\w{2,30}|[\w.+-]+@[\w-]+\.[\w.-]+|"
                          r"(updated:? |published:? |posted:? )?([A-Z][a-z]{2,8},? )?[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4},? "
                          r"(at )?\d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)\W*$", re.I)
+_ABOUT_CUE = re.compile(r"^\W*(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ])", re.I)
 _EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
 _TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
 _DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -626,7 +627,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             break
         if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
                 k in repeats or comment_date[k])):
-            resume = _resumes_after_widget(words, prose, scores, end_cue, comment_date, k, end, acc, html)
+            # an "About <name>" heading opens the closing bio or company blurb: nothing resumes after it
+            resume = None if _ABOUT_CUE.match(t) else _resumes_after_widget(
+                words, prose, scores, end_cue, comment_date, k, end, acc, html)
             if resume is None:
                 cut_reason = t
                 end = k
