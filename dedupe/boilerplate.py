@@ -49,6 +49,10 @@ _END_CUE = re.compile(
     r"lees ook|mehr zum thema|weitere artikel|leia (também|mais)|veja também|читайте также|"
     r"похожие (статьи|новости)|関連記事|관련 ?기사|baca juga|artikel terkait|leggi anche|"
     r"ver también|lire aussi|à lire aussi|"
+    r"kommentare|commentaires|commenti|comentários|comentarios|комментарии|отзывы|reacties|komentarze|"
+    r"добавить (отзыв|комментарий)|deixe (seu|um) comentário|lascia un commento|laisser un commentaire|"
+    r"kommentar schreiben|deja un comentario|самые (популярные|читаемые)( [\w ]{1,30})?|más (populares|leídas)|"
+    r"mais (populares|lidas)|les plus (lus|populaires)|meistgelesen|più letti|"
     r"(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ][\w.&'-]*)( (?-i:[A-ZÀ-Þ&][\w.&'-]*)){0,3})\W*$",
     re.I,
 )
@@ -533,7 +537,8 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None) -> tup
 
 
 _SECTION_OF_CUE = (
-    (re.compile(r"comment|reply|conversation|discussion|responses?", re.I), "comments"),
+    (re.compile(r"comment|coment|koment|kommentar|коммент|отзыв|reacties|reply|conversation|discussion|"
+                r"responses?", re.I), "comments"),
     (re.compile(r"newsletter|subscribe|sign up", re.I), "newsletter"),
     (re.compile(r"author|written by", re.I), "author"),
     (re.compile(r"share|tags?|topics?|filed", re.I), "navigation"),
