@@ -345,7 +345,7 @@ def _skip_gallery(segs, scores, start: int, end: int) -> int:
     return k if k < end and sum(max(0.0, x) for x in scores[k:end]) >= 0.3 * total else start
 
 
-def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
+def _skip_standfirst(segs, scores, prose, start: int, end: int, html: bool = False) -> int:
     """Drop a headline/standfirst island at the top: at most two short blocks set
     apart from the body by a non-prose line (a kicker, a byline, a date)."""
     total = sum(max(0.0, s) for s in scores[start:end]) or 1.0
@@ -358,7 +358,11 @@ def _skip_standfirst(segs, scores, prose, start: int, end: int) -> int:
         j = k
         while j < end and scores[j] <= 0:
             j += 1
-        if j < end:
+        # HTML: a lead paragraph that shares its parent element with the body is the
+        # article's first paragraph (a subhead follows it), not a standfirst
+        first_paragraph = (html and not segs[start].heading and segs[start].path
+                           and segs[start].path[:-1] == segs[j].path[:-1])
+        if j < end and not first_paragraph:
             return j
     return start
 
@@ -669,7 +673,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if _closing_list(segs, words, prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1
-    start = _skip_standfirst(segs, scores, prose, start, end)
+    start = _skip_standfirst(segs, scores, prose, start, end, html)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
         start, end = _structured_body(segs, words, prose, strong, html, start, end)
     deadline.check()
