@@ -383,7 +383,9 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
                 if words[k] <= 12 and ((not html and end_cue[k]) or comment_date[k]):
                     break
                 after += max(0.0, scores[k])
-            return j if after >= (0.3 if html else 0.5) * before else None
+            # HTML: a box of a link or two is inline even before a short closing paragraph
+            need = (0.15 if j - cue <= 2 else 0.3) if html else 0.5
+            return j if after >= need * before else None
     return None
 
 
