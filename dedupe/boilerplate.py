@@ -371,8 +371,8 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
                           before: float, html: bool) -> int | None:
     """Where the article resumes after a box that starts at ``cue``: a long
     paragraph within a few blocks, followed by prose weighing at least half of
-    the article before the box (in HTML, a third). ``None`` when the article ends
-    at the cue.
+    the article before the box (in HTML, a third; after a box of one or two
+    blocks, a sixth-and-a-bit: 0.15). ``None`` when the article ends at the cue.
 
     In HTML, where teaser links already score low, the box may be longer and
     further boxes may follow; in text the prose after it stops at the next cue."""
