@@ -63,7 +63,6 @@ import json
 import os
 import pickle
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -74,10 +73,12 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+for _p in (HERE, ROOT):  # the neardup corpus; tests/redis_server.py
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 from neardup import corpus_file, read_corpus  # noqa: E402  (the seeded synthetic corpus)
+from tests.redis_server import spawn_redis_server  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "dedupe-bench"
 CHUNK = 1024  # dedupe.cluster._CHUNK: documents per batched lookup of the in-memory index
@@ -385,31 +386,16 @@ class RedisServer:
         self.proc = None
         self.url = None
         self.note = None
-        exe = shutil.which("redis-server")
-        if exe is None:
-            self.note = "redis-server not on PATH: Redis rows skipped (apt-get install redis-server)"
-            return
         try:
             import redis  # noqa: F401
         except ImportError:
             self.note = "the redis package is not installed: Redis rows skipped (pip install redis)"
             return
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    self.note = f"redis-server did not start on port {port}: Redis rows skipped"
-                    return
-                time.sleep(0.05)
+        try:
+            self.proc, port = spawn_redis_server()
+        except RuntimeError as exc:
+            self.note = f"{exc}: Redis rows skipped"
+            return
         self.url = f"redis://127.0.0.1:{port}/0"
         import redis
 

@@ -22,7 +22,7 @@ from .fingerprint import Fingerprint, FingerprintBatch, FingerprintPool, fingerp
 from .index import open_index
 from .shingle import tokens
 
-__all__ = ["Deduplicator", "similarity", "min_agree", "priority"]
+__all__ = ["Deduplicator", "similarity", "match", "min_agree", "priority"]
 
 _CHUNK = 1024  # documents decided per vectorised candidate lookup
 
@@ -196,17 +196,10 @@ class Deduplicator:
                 if len(kept_sh) < cfg.min_shingles:
                     continue
                 j, a_in_b, b_in_a = similarity(fp.shingles, kept_sh)
-                # an excerpt (at most 80 % of the other's size) is reported as such even when
-                # its Jaccard also passes; similar sizes are near-duplicates
-                na, nb = len(fp.shingles), len(kept_sh)
-                if a_in_b >= cfg.containment_threshold and (na <= 0.8 * nb or j < cfg.jaccard_threshold):
-                    rel, score = "contained_in", (1 + (j >= cfg.jaccard_threshold), a_in_b)
-                elif b_in_a >= cfg.containment_threshold and (nb <= 0.8 * na or j < cfg.jaccard_threshold):
-                    rel, score = "contains", (1 + (j >= cfg.jaccard_threshold), b_in_a)
-                elif j >= cfg.jaccard_threshold:
-                    rel, score = "near_duplicate", (2, j)
-                else:
+                m = match(j, a_in_b, b_in_a, len(fp.shingles), len(kept_sh), cfg)
+                if m is None:
                     continue
+                score, rel = m
                 if best is None or score > best[0]:
                     best = (score, kept_id, j, max(a_in_b, b_in_a), rel)
             if best is not None:
@@ -239,6 +232,20 @@ class Deduplicator:
     def abort(self) -> None:
         """Close the index; a persistent SQLite index drops this run's additions."""
         getattr(self.index, "abort", self.index.close)()
+
+
+def match(j: float, a_in_b: float, b_in_a: float, na: int, nb: int, cfg: Config):
+    """(score, relation) of a verified pair of shingle sets of sizes ``na`` and ``nb``,
+    or ``None`` when it is no match; the higher score wins among a document's candidates.
+    An excerpt (at most 80 % of the other's size) is reported as such even when its
+    Jaccard also passes; similar sizes are near-duplicates."""
+    if a_in_b >= cfg.containment_threshold and (na <= 0.8 * nb or j < cfg.jaccard_threshold):
+        return (1 + (j >= cfg.jaccard_threshold), a_in_b), "contained_in"
+    if b_in_a >= cfg.containment_threshold and (nb <= 0.8 * na or j < cfg.jaccard_threshold):
+        return (1 + (j >= cfg.jaccard_threshold), b_in_a), "contains"
+    if j >= cfg.jaccard_threshold:
+        return (2, j), "near_duplicate"
+    return None
 
 
 def priority(d: Document, i: int, config: Config) -> tuple:

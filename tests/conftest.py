@@ -1,7 +1,4 @@
 import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -28,24 +25,14 @@ def shared_path(*parts) -> Path:
 
 @pytest.fixture(scope="session")
 def redis_url():
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not on PATH (apt-get install redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """A real redis-server on loopback for the session, or skip with the reason."""
+    from .redis_server import spawn_redis_server
+
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"redis-server did not start on port {port}")
-                time.sleep(0.05)
+        proc, port = spawn_redis_server()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    try:
         yield f"redis://127.0.0.1:{port}"
     finally:
         proc.terminate()

@@ -71,8 +71,6 @@ def clean_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None,
     closed at the end. ``batch`` documents make one task; at most two tasks per
     worker thread are in flight.
     """
-    if client is not None and scheduler is not None:
-        raise ConfigError("give a Dask client or a scheduler address, not both")
     if not isinstance(batch, int) or batch < 1:
         raise ConfigError(f"batch must be a positive integer, got {batch!r}")
     with _connect(config, client, scheduler) as client:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cluster import min_agree, priority, similarity
+from ..cluster import match, min_agree, priority, similarity
 from ..config import Config
 from ..document import Document
 from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
@@ -255,7 +255,7 @@ def resolve(s: Summary, edges: np.ndarray, config: Config) -> Decisions:
                 if k is not None and s.n_shingles[o] >= min_sh:
                     cands.append((kept_rank[k], k, j, ab, ba))
             for _, o, j, ab, ba in sorted(cands):
-                m = _match(j, ab, ba, s.n_shingles[i], s.n_shingles[o], config)
+                m = match(j, ab, ba, s.n_shingles[i], s.n_shingles[o], config)
                 if m and (best is None or m[0] > best[0]):
                     best = (m[0], o, j, max(ab, ba), m[1])
         if best is not None:
@@ -278,17 +278,6 @@ def first_copies(s: Summary, live: np.ndarray) -> np.ndarray:
     group_first = o[np.flatnonzero(starts)][np.cumsum(starts) - 1]
     first[o] = group_first
     return first
-
-
-def _match(j: float, a_in_b: float, b_in_a: float, na: int, nb: int, cfg: Config):
-    """(score, relation) of a verified pair, or None: the rule of :meth:`Deduplicator._decide`."""
-    if a_in_b >= cfg.containment_threshold and (na <= 0.8 * nb or j < cfg.jaccard_threshold):
-        return (1 + (j >= cfg.jaccard_threshold), a_in_b), "contained_in"
-    if b_in_a >= cfg.containment_threshold and (nb <= 0.8 * na or j < cfg.jaccard_threshold):
-        return (1 + (j >= cfg.jaccard_threshold), b_in_a), "contains"
-    if j >= cfg.jaccard_threshold:
-        return (2, j), "near_duplicate"
-    return None
 
 
 def ids_of(part: Partition, rows: list[int]) -> list[str]:
