@@ -30,10 +30,13 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENT_END = re.compile(r"[.!?。！？…](?:[\"”’')\]]*)(?=\s|$)")
 _ENDS_PROSE = re.compile(r"[.!?。！？…:;](?:[\"”’')\]]*)\s*$")
-_UPPER = re.compile(r"^[A-ZÀ-ÞА-ЯΑ-Ω]")
+_CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")  # a capitalised word (of str.split)
+
+# Patterns written in lower case, without IGNORECASE, are matched against a block's
+# lower-cased text (Segment.low): an alternation of literals scans several times faster.
 
 # Boundary cues: short lines that open the part of a page that follows the article.
-_END_CUE = re.compile(
+_END_CUE_LOW = re.compile(
     r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading|links))?|"
     r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
     r"more( [\w'-]+){0,3} (stories|articles|news|videos|reads|coverage)|"
@@ -52,10 +55,11 @@ _END_CUE = re.compile(
     r"kommentare|commentaires|commenti|comentários|comentarios|комментарии|отзывы|reacties|komentarze|"
     r"добавить (отзыв|комментарий)|deixe (seu|um) comentário|lascia un commento|laisser un commentaire|"
     r"kommentar schreiben|deja un comentario|самые (популярные|читаемые)( [\w ]{1,30})?|más (populares|leídas)|"
-    r"mais (populares|lidas)|les plus (lus|populaires)|meistgelesen|più letti|"
-    r"(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ][\w.&'-]*)( (?-i:[A-ZÀ-Þ&][\w.&'-]*)){0,3})\W*$",
-    re.I,
+    r"mais (populares|lidas)|les plus (lus|populaires)|meistgelesen|più letti)\W*$"
 )
+# "About <Name>" (a closing bio or company blurb): the name is capitalised
+_END_CUE_ABOUT = re.compile(r"^\W*(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ][\w.&'-]*)"
+                            r"( (?-i:[A-ZÀ-Þ&][\w.&'-]*)){0,3}\W*$", re.I)
 # an end-of-article cue glued by the scrape to the teaser headlines that follow it
 # ("Related Tags Transportation Travel ...", "Recommended Stories Yep, There's a ...")
 _GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|content|coverage|videos))?|"
@@ -79,13 +83,14 @@ _COMMENT_DATE = re.compile(
 )
 _COMMENT_CUE = re.compile(r"^\W*(\d+\s*)?(comments?|reply|replies|leave a (reply|comment)|"
                           r"your email address will not be published.*|log in to (reply|comment).*)\W*$", re.I)
-_NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail address|"
-                         r"abonn|inscreva|подпис", re.I)
-_CAPTION = re.compile(r"^\W*(image|photo|picture|foto|credit|source|illustration|file photo|"
-                      r"top photo|video)( credit)?s?\s*[:|]|"
-                      r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bAP photo\b|"
-                      r"^\W*in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b|"
-                      r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$", re.I)
+_NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail address|abonn|inscreva|подпис")
+# a caption or credit: a label at the start ("Photo:", "In this file photo"), or a credit anywhere
+_CAPTION_START = re.compile(r"\W*(?:(image|photo|picture|foto|credit|source|illustration|file photo|"
+                            r"top photo|video)( credit)?s?\s*[:|]|"
+                            r"in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b)")
+_CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bap photo\b|"
+                          r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$")
+_CAPTION_KEYS = ("photo", "(image", "(credit", "(foto", "getty", "shutterstock", "/")  # one is in every credit
 # a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
 # in a scrape the line before it is the photo's caption
 _PHOTO_CREDIT = re.compile(r"^\W*(\((image|photo|picture|foto)s?\s*:[^()]{1,40}\)|"
@@ -98,17 +103,18 @@ _AUTHOR = re.compile(r"^\W*(written by|about the author|by\s+[A-Z][\w.'-]+( [A-Z
 _DISCLAIMER = re.compile(r"^\W*(the )?(views|opinions) expressed|^\W*this (article|story) (was|is|has been) "
                          r"(originally )?(published|produced|written|updated)", re.I)
 _FOOTER = re.compile(r"©|\(c\) ?\d{4}|copyright|all rights reserved|privacy policy|terms (of|and) "
-                     r"(use|service|conditions)|cookie", re.I)
+                     r"(use|service|conditions)|cookie")
 _SOCIAL = re.compile(r"^\W*(follow us|share( on| this)?|tweet|facebook|twitter|linkedin|whatsapp|"
                      r"pinterest|reddit|email|print|connect with us|copy link)\b", re.I)
 _ADVERT = re.compile(r"^\W*(advertisement|advertising|advert|sponsored|ad|anzeige|publicidade|publicité|"
                      r"pubblicità|publicidad|реклама|(continue reading|story continues|article continues) below)\W*$",
                      re.I)
 # page machinery left in the text: an unrendered shortcode ("[button link=...]"), a script notice
+_MACHINERY_KEYS = ("[", "javascript")  # one is in every match (lower case)
 _MACHINERY = re.compile(r"^\s*\[/?(?-i:[a-z_]+)(\s[^\]=]+=[^\]]*)?\]\s*$|\brequires javascript\b|"
                         r"\b(please )?enable javascript\b", re.I)
 # a caption ends with its credit: "... Credit: ESA", "... (Photo: C-SPAN)"
-_CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$", re.I)
+_CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$")
 
 _HINT_BAD = re.compile(r"\b(related|share|sharing|social|comment|comments|newsletter|promo|footer|"
                        r"sidebar|widget|nav|navigation|menu|breadcrumb|subscribe|signup|advert|ads?|"
@@ -130,8 +136,29 @@ class Classification:
     title: str | None
 
 
+def _caption(seg: Segment) -> bool:
+    low = seg.low
+    return bool(_CAPTION_START.match(low)) or (any(k in low for k in _CAPTION_KEYS)
+                                                and bool(_CAPTION_ANY.search(low)))
+
+
+def _machinery(seg: Segment) -> bool:
+    return any(k in seg.low for k in _MACHINERY_KEYS) and bool(_MACHINERY.search(seg.text))
+
+
+def _comment_date(seg: Segment) -> bool:
+    # every comment header holds a time ("7:26") or an "ago": the substring test is cheap
+    return (":" in seg.text or "." in seg.text or "ago" in seg.low) and bool(_COMMENT_DATE.match(seg.text))
+
+
+def _end_cue(seg: Segment) -> bool:
+    return bool(_END_CUE_LOW.match(seg.low) or _END_CUE_ABOUT.match(seg.text))
+
+
 def _words(text: str) -> int:
     n = len(_WORD.findall(text))
+    if text.isascii():
+        return n
     cjk = len(_CJK.findall(text))
     return max(n, int(cjk / 1.7)) if cjk else n
 
@@ -143,7 +170,7 @@ def _is_prose(seg: Segment, w: int) -> bool:
     ends = len(_SENT_END.findall(t))
     if not (_ENDS_PROSE.search(t) or ends >= 2 or (ends >= 1 and w >= 20)):
         return False
-    caps = sum(1 for x in t.split() if _UPPER.match(x))
+    caps = len(_CAP_WORD.findall(t))
     words = max(1, len(t.split()))
     return caps / words < 0.6 or w >= 30
 
@@ -159,8 +186,7 @@ def _is_fragment(t: str, w: int) -> bool:
         return w >= 2
     if w < 6 or not (t[-1:] == "," or t[-1:].islower()):
         return False
-    ws = t.split()
-    return sum(1 for x in ws if _UPPER.match(x)) / len(ws) < 0.4
+    return len(_CAP_WORD.findall(t)) / len(t.split()) < 0.4
 
 
 def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True) -> float:
@@ -394,11 +420,11 @@ def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool
     more between the prose that follows: teaser cards, each with its own bar."""
     seen: dict[str, int] = {}
     for j in range(cue + 1, min(end, cue + span)):
-        t = segs[j].text
+        seg = segs[j]
         # labels that repeat inside articles too: adverts, photo credits, the cues of inline boxes
-        if (not prose[j] and words[j] <= 12 and not _ADVERT.match(t) and not _CAPTION.search(t)
-                and not _CREDIT_END.search(t) and not _END_CUE.match(t)):
-            key = t.casefold()
+        if (not prose[j] and words[j] <= 12 and not _ADVERT.match(seg.text) and not _caption(seg)
+                and not _CREDIT_END.search(seg.low) and not _end_cue(seg)):
+            key = seg.text.casefold()
             seen[key] = seen.get(key, 0) + 1
             if seen[key] >= 3:
                 return True
@@ -410,7 +436,7 @@ def _closing_list(segs, words, prose, in_container: set[int], end: int, least: i
     article's own container (no links, no boilerplate hints): part of the article."""
     k = end - 1
     while k >= 0 and k in in_container and not prose[k] and 2 <= words[k] <= 30 \
-            and not (_AUTHOR.search(segs[k].text) or _CAPTION.search(segs[k].text)):
+            and not (_AUTHOR.search(segs[k].text) or _caption(segs[k])):
         k -= 1
     return end - 1 - k >= least
 
@@ -424,7 +450,7 @@ def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -
     links and no boilerplate container; text (no links to tell): prose, or a short
     line holding a figure (a score, a date, a position)."""
     t = seg.text
-    if strong or _SOCIAL.match(t) or _ADVERT.match(t) or _FOOTER.search(t) or _NEWSLETTER.search(t):
+    if strong or _SOCIAL.match(t) or _ADVERT.match(t) or _FOOTER.search(seg.low) or _NEWSLETTER.search(seg.low):
         return False
     if html:
         if seg.link_chars > 0.3 * len(t):
@@ -514,17 +540,17 @@ def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) 
     return out
 
 
-def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None) -> tuple[str, str]:
+def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, comment_date: bool) -> tuple[str, str]:
     t = seg.text
     if _ADVERT.match(t):
         return "advertisement", "advertisement label"
-    if _CAPTION.search(t):
+    if _caption(seg):
         return "caption", "caption/credit cue"
-    if _COMMENT_DATE.match(t) or _COMMENT_CUE.match(t):
+    if comment_date or _COMMENT_CUE.match(t):
         return "comments", "comment date/author line"
-    if w <= 40 and _NEWSLETTER.search(t):
+    if w <= 40 and _NEWSLETTER.search(seg.low):
         return "newsletter", "subscribe/newsletter cue"
-    if _FOOTER.search(t) and w <= 60:
+    if w <= 60 and _FOOTER.search(seg.low):
         return "footer", "copyright/legal cue"
     if w <= 8 and _SOCIAL.match(t):
         return "navigation", "social/share cue"
@@ -576,8 +602,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     trust_bad = not html or _hints_informative(segs, words, prose)
     scores = [_score(s, w, p, html, trust_bad) for s, w, p in zip(segs, words, prose)]
     # cue lines, matched once: end-of-article cues and comment headers
-    end_cue = [bool(_END_CUE.match(s.text)) for s in segs]
-    comment_date = [bool(_COMMENT_DATE.match(s.text)) for s in segs]
+    end_cue = [_end_cue(s) for s in segs]
+    comment_date = [_comment_date(s) for s in segs]
     glued = [not prose[i] and 13 <= words[i] <= 60 and bool(_GLUED_CUE.match(s.text)) for i, s in enumerate(segs)]
     strong = [(words[i] <= 12 and end_cue[i]) or glued[i] for i in range(n)]  # a boundary line
     deadline.check()
@@ -595,7 +621,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if t:
             scores[i] = min(scores[i], -5.0)
     for i, s in enumerate(segs):
-        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.text) or _DISCLAIMER.search(s.text)):
+        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _DISCLAIMER.search(s.text)):
             scores[i] = -0.5 * scores[i]
     deadline.check()
     start, end = _max_run(scores)
@@ -665,12 +691,12 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if k <= end + 1 and j > start:
             end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
-    while start < end and (scores[start] < 1 or _CAPTION.search(segs[start].text)):
+    while start < end and (scores[start] < 1 or _caption(segs[start])):
         start += 1
     if html:
         start = _skip_gallery(segs, scores, start, end)
     while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
-                           or _CAPTION.search(segs[end - 1].text)
+                           or _caption(segs[end - 1])
                            or _DISCLAIMER.search(segs[end - 1].text)):
         if _closing_list(segs, words, prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
@@ -702,18 +728,18 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "author", "byline or dateline"
             elif _ADVERT.match(t):
                 label, reason = "advertisement", "advertisement label"
-            elif words[k] <= 40 and _MACHINERY.search(t):
+            elif words[k] <= 40 and _machinery(s):
                 label, reason = "boilerplate", "page machinery (shortcode, script notice)"
-            elif words[k] <= 25 and _NEWSLETTER.search(t):
+            elif words[k] <= 25 and _NEWSLETTER.search(s.low):
                 label, reason = "newsletter", "subscribe/newsletter cue"
             elif s.tag == "figcaption" or (s.hints and _hint_facts(s.hints).caption):
                 label, reason = "caption", "figure caption (DOM)"
-            elif words[k] <= 60 and _CREDIT_END.search(t):
+            elif words[k] <= 60 and _CREDIT_END.search(s.low):
                 label, reason = "caption", "caption ending in a credit"
             elif not html and words[k] <= 50 and k + 1 < n and words[k + 1] <= 5 \
                     and _PHOTO_CREDIT.match(segs[k + 1].text):
                 label, reason = "caption", "caption: the line before a photo credit"
-            elif not prose[k] and words[k] <= 40 and _CAPTION.search(t):
+            elif not prose[k] and words[k] <= 40 and _caption(s):
                 label, reason = "caption", "caption/credit cue"
             elif not prose[k] and words[k] <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
                 label, reason = "navigation", "link block inside the article"
@@ -740,7 +766,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             elif not after and prose[k]:
                 label, reason = "boilerplate", "prose before the article (standfirst or teaser)"
             else:
-                label, reason = _kind_of(s, words[k], after, section if after else None)
+                label, reason = _kind_of(s, words[k], after, section if after else None, comment_date[k])
             if k == end and cut_reason is not None:
                 reason = f"end-of-article boundary: {cut_reason[:40]!r}"
         blocks.append(Block(text=t, label=label, reason=reason, tag=s.tag, para=s.para))
@@ -758,7 +784,7 @@ def _find_title(segs, words, prose, end_cue, start, page_title) -> int | None:
     best, best_key = None, None
     for k in range(max(0, start - 12), start):
         t = segs[k].text
-        if not 4 <= words[k] <= 30 or end_cue[k] or _CAPTION.search(t) or _SOCIAL.match(t):
+        if not 4 <= words[k] <= 30 or end_cue[k] or _caption(segs[k]) or _SOCIAL.match(t):
             continue
         if prose[k] and not re.search(r"[?!]\W*$", t):
             continue

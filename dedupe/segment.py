@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .budget import NO_DEADLINE, Deadline
 
@@ -37,6 +37,12 @@ class Segment:
     heading: bool = False
     in_list: bool = False
     path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
+
+    @cached_property
+    def low(self) -> str:
+        """The text in lower case, for cue patterns written in lower case (scanning an
+        alternation of literals without IGNORECASE is several times faster)."""
+        return self.text.lower()
 
 
 def looks_like_html(raw: str) -> bool:
