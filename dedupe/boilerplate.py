@@ -90,7 +90,6 @@ _CAPTION_START = re.compile(r"\W*(?:(image|photo|picture|foto|credit|source|illu
                             r"in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b)")
 _CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bap photo\b|"
                           r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$")
-_CAPTION_KEYS = ("photo", "(image", "(credit", "(foto", "getty", "shutterstock", "/")  # one is in every credit
 # a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
 # in a scrape the line before it is the photo's caption
 _PHOTO_CREDIT = re.compile(r"^\W*(\((image|photo|picture|foto)s?\s*:[^()]{1,40}\)|"
@@ -110,21 +109,23 @@ _ADVERT = re.compile(r"^\W*(advertisement|advertising|advert|sponsored|ad|anzeig
                      r"pubblicità|publicidad|реклама|(continue reading|story continues|article continues) below)\W*$",
                      re.I)
 # page machinery left in the text: an unrendered shortcode ("[button link=...]"), a script notice
-_MACHINERY_KEYS = ("[", "javascript")  # one is in every match (lower case)
 _MACHINERY = re.compile(r"^\s*\[/?(?-i:[a-z_]+)(\s[^\]=]+=[^\]]*)?\]\s*$|\brequires javascript\b|"
                         r"\b(please )?enable javascript\b", re.I)
 # a caption ends with its credit: "... Credit: ESA", "... (Photo: C-SPAN)"
 _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$")
 
-_HINT_BAD = re.compile(r"\b(related|share|sharing|social|comment|comments|newsletter|promo|footer|"
-                       r"sidebar|widget|nav|navigation|menu|breadcrumb|subscribe|signup|advert|ads?|"
-                       r"sponsor|recommend|trending|popular|outbrain|taboola|teaser|byline|author|bio|"
-                       r"caption|credit|tags?|meta|masthead|header|modal|popup|cookie|banner|"
-                       r"aside|form|figure|figcaption|hidden)\b")
-# class/id words of the nearest containers that never hold the article body
+# Class/id words. A block's hints are its containers' words, lower case a-z, one space
+# apart (see segment_html), so a word is a token of ``hints.split()``.
+_HINT_BAD = frozenset("""related share sharing social comment comments newsletter promo footer
+    sidebar widget nav navigation menu breadcrumb subscribe signup advert ad ads
+    sponsor recommend trending popular outbrain taboola teaser byline author bio
+    caption credit tag tags meta masthead header modal popup cookie banner
+    aside form figure figcaption hidden""".split())
+# words of the nearest containers that never hold the article body
 # (layout words such as "sidebar" or "footer" name wrappers of whole pages too)
-_HINT_STRONG = re.compile(r"\b(comments?|commentlist|disqus|related|outbrain|taboola)\b")
-_HINT_GOOD = re.compile(r"\b(article|content|story|body|post|entry|main|text|prose|paragraph)\b")
+_HINT_STRONG = frozenset("comment comments commentlist disqus related outbrain taboola".split())
+_HINT_GOOD = frozenset("article content story body post entry main text prose paragraph".split())
+_HINT_CAPTION = frozenset(("figcaption", "caption"))
 
 
 @dataclass
@@ -136,18 +137,24 @@ class Classification:
     title: str | None
 
 
+# The substring tests below are necessary conditions of the pattern that follows them:
+# they are cheap, and most blocks fail them.
+
 def _caption(seg: Segment) -> bool:
     low = seg.low
-    return bool(_CAPTION_START.match(low)) or (any(k in low for k in _CAPTION_KEYS)
-                                                and bool(_CAPTION_ANY.search(low)))
+    if _CAPTION_START.match(low):
+        return True
+    return ("photo" in low or "/" in low or "getty" in low or "shutterstock" in low
+            or ("(" in low and ("(image" in low or "(credit" in low or "(foto" in low))) \
+        and bool(_CAPTION_ANY.search(low))
 
 
 def _machinery(seg: Segment) -> bool:
-    return any(k in seg.low for k in _MACHINERY_KEYS) and bool(_MACHINERY.search(seg.text))
+    return ("[" in seg.text or "javascript" in seg.low) and bool(_MACHINERY.search(seg.text))
 
 
 def _comment_date(seg: Segment) -> bool:
-    # every comment header holds a time ("7:26") or an "ago": the substring test is cheap
+    # every comment header holds a time ("7:26") or an "ago"
     return (":" in seg.text or "." in seg.text or "ago" in seg.low) and bool(_COMMENT_DATE.match(seg.text))
 
 
@@ -270,21 +277,19 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
     they are neutral rather than a cost; the best run there widens the region.
     """
     credit: dict[int, float] = {}
-    parent_of: dict[int, int | None] = {}
+    parent_of: dict[int, int | None] = {}  # of the credited elements (a path starts at the outermost)
     for k, seg in enumerate(segs):
         p = seg.path
-        for a, b in zip(p, p[1:]):
-            parent_of[b] = a
-        if p:
-            parent_of.setdefault(p[0], None)
         if not prose[k] or words[k] < 8 or len(p) < 2:
             continue
         if seg.link_chars > 0.3 * len(seg.text) or (trust_bad and _bad_hints(seg.hints)):
             continue
         value = 1.0 + seg.text.count(",") + min(words[k] / 20.0, 3.0)
         credit[p[-2]] = credit.get(p[-2], 0.0) + value
+        parent_of[p[-2]] = p[-3] if len(p) >= 3 else None
         if len(p) >= 3:
             credit[p[-3]] = credit.get(p[-3], 0.0) + value / 2
+            parent_of[p[-3]] = p[-4] if len(p) >= 4 else None
     if not credit:
         return start, end
     top = max(credit, key=credit.get)
@@ -342,22 +347,31 @@ class _HintFacts(NamedTuple):
     kind: str | None  # the boilerplate kind the class/id words name
 
 
-_HINT_KINDS = tuple((kind, re.compile(pat)) for kind, pat in (
-    ("comments", r"comment"), ("related", r"related|recommend|teaser|promo"),
-    ("newsletter", r"newsletter|subscribe|signup"), ("footer", r"footer"),
-    ("navigation", r"nav|menu|breadcrumb|share|social"),
-    ("caption", r"caption|figcaption|figure|credit"), ("author", r"author|byline|bio")))
+# the kind named by a part of a word ("commentlist", "related-posts"), first match wins
+_HINT_KINDS = (("comments", ("comment",)), ("related", ("related", "recommend", "teaser", "promo")),
+               ("newsletter", ("newsletter", "subscribe", "signup")), ("footer", ("footer",)),
+               ("navigation", ("nav", "menu", "breadcrumb", "share", "social")),
+               ("caption", ("caption", "figcaption", "figure", "credit")), ("author", ("author", "byline", "bio")))
 
 
 @lru_cache(maxsize=4096)
 def _hint_facts(hints: str) -> _HintFacts:
     """What the class/id words of a block's containers say (many blocks share them)."""
+    words = hints.split()
     return _HintFacts(
-        bad=len(_HINT_BAD.findall(hints)) > len(_HINT_GOOD.findall(hints)),
-        strong=bool(_HINT_STRONG.search(hints[-150:])),
-        caption=bool(re.search(r"\b(figcaption|caption)\b", hints[-80:])),
-        kind=next((kind for kind, pat in _HINT_KINDS if pat.search(hints)), None),
+        bad=sum(map(_HINT_BAD.__contains__, words)) > sum(map(_HINT_GOOD.__contains__, words)),
+        strong=not _HINT_STRONG.isdisjoint(hints[-150:].split()),
+        caption=not _HINT_CAPTION.isdisjoint(hints[-80:].split()),
+        kind=_hint_kind(hints),
     )
+
+
+def _hint_kind(hints: str) -> str | None:
+    for kind, parts in _HINT_KINDS:
+        for part in parts:
+            if part in hints:
+                return kind
+    return None
 
 
 def _skip_gallery(segs, scores, start: int, end: int) -> int:
@@ -436,7 +450,7 @@ def _closing_list(segs, words, prose, in_container: set[int], end: int, least: i
     article's own container (no links, no boilerplate hints): part of the article."""
     k = end - 1
     while k >= 0 and k in in_container and not prose[k] and 2 <= words[k] <= 30 \
-            and not (_AUTHOR.search(segs[k].text) or _caption(segs[k])):
+            and not (_AUTHOR.match(segs[k].text) or _caption(segs[k])):
         k -= 1
     return end - 1 - k >= least
 
@@ -554,9 +568,9 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, commen
         return "footer", "copyright/legal cue"
     if w <= 8 and _SOCIAL.match(t):
         return "navigation", "social/share cue"
-    if after_body and _AUTHOR.search(t):
+    if after_body and _AUTHOR.match(t):
         return "author", "author bio cue"
-    if after_body and _DISCLAIMER.search(t):
+    if after_body and _DISCLAIMER.match(t):
         return "footer", "disclaimer"
     if section:
         return section, f"inside {section} section"
@@ -621,7 +635,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if t:
             scores[i] = min(scores[i], -5.0)
     for i, s in enumerate(segs):
-        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _DISCLAIMER.search(s.text)):
+        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _DISCLAIMER.match(s.text)):
             scores[i] = -0.5 * scores[i]
     deadline.check()
     start, end = _max_run(scores)
@@ -695,9 +709,9 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         start += 1
     if html:
         start = _skip_gallery(segs, scores, start, end)
-    while end > start and (scores[end - 1] < 1 or _AUTHOR.search(segs[end - 1].text)
+    while end > start and (scores[end - 1] < 1 or _AUTHOR.match(segs[end - 1].text)
                            or _caption(segs[end - 1])
-                           or _DISCLAIMER.search(segs[end - 1].text)):
+                           or _DISCLAIMER.match(segs[end - 1].text)):
         if _closing_list(segs, words, prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1

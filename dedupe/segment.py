@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from .budget import NO_DEADLINE, Deadline
 
@@ -22,6 +22,17 @@ _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|spons
                          r"e-?mail|share|print|whatsapp|linkedin|pinterest|reddit|getty images|"
                          r"(photo|image|video)( credit)?:?)$", re.I)
 _HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
+
+
+class _Lowered:
+    """``Segment.low``: the text in lower case, computed on first use and then stored
+    on the instance (functools.cached_property takes a lock on every first access)."""
+
+    def __get__(self, seg, owner=None):
+        if seg is None:
+            return self
+        low = seg.__dict__["low"] = seg.text.lower()
+        return low
 
 
 @dataclass
@@ -38,11 +49,9 @@ class Segment:
     in_list: bool = False
     path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
 
-    @cached_property
-    def low(self) -> str:
-        """The text in lower case, for cue patterns written in lower case (scanning an
-        alternation of literals without IGNORECASE is several times faster)."""
-        return self.text.lower()
+    # the text in lower case, for cue patterns written in lower case (scanning an
+    # alternation of literals without IGNORECASE is several times faster)
+    low = _Lowered()
 
 
 def looks_like_html(raw: str) -> bool:
@@ -158,26 +167,26 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
     if body is None:
         body = root
     segs: list[Segment] = []
-    buf: list[str] = []
-    link = [0]
-    # the block context that text currently belongs to
-    ctx = {"tag": "div", "hints": "", "heading": False, "li": False, "path": ()}
+    buf: list[str] = []  # text of the current block
+    link = 0  # characters of it inside links
+    # the block context that text currently belongs to: tag, hints, heading, in a list, path
+    ctx: tuple = ("div", "", False, False, ())
 
     def flush():
-        if not buf:
-            link[0] = 0
-            return
+        nonlocal link
         text = " ".join("".join(buf).split())
         if text:
-            segs.append(Segment(text=text, lines=[text], para=ctx["path"][-1] if ctx["path"] else 0,
-                                tag=ctx["tag"], link_chars=min(link[0], len(text)), hints=ctx["hints"],
-                                heading=ctx["heading"], in_list=ctx["li"], path=ctx["path"]))
+            path = ctx[4]
+            segs.append(Segment(text=text, lines=[text], para=path[-1] if path else 0, tag=ctx[0],
+                                link_chars=min(link, len(text)), hints=ctx[1], heading=ctx[2],
+                                in_list=ctx[3], path=path))
         buf.clear()
-        link[0] = 0
+        link = 0
 
     # lxml walks the tree in C; per open element: (skipped?, hints and in-anchor for its
     # children, in-anchor of its parent (its tail's context), saved block context)
     open_: list[tuple] = [(False, "", False, False, None)]
+    skipped_el = (True, "", False, False, None)
     cid = steps = 0
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
@@ -189,33 +198,32 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             if skipped:
                 continue
             if saved is not None:  # leaving a block element: back to the parent's context
-                flush()
-                ctx.update(saved)
+                if buf:
+                    flush()
+                ctx = saved
+            tail = el.tail
+            if tail:
+                buf.append(tail)
+                if in_a:
+                    link += len(tail.strip())
+            continue
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""
+        attrs = el.items()
+        own = ""
+        if attrs:
+            attrs = dict(attrs)
+            own = _own_hints(attrs.get("class"), attrs.get("id"), attrs.get("role"),
+                             attrs.get("hidden") is not None, attrs.get("style"))
+        # comments, scripts, hidden elements and those shown only on hover or to screen
+        # readers: keep only the tail
+        if not tag or tag in _SKIP_TAGS or own is None:
             if el.tail:
                 buf.append(el.tail)
-                if in_a:
-                    link[0] += len(el.tail.strip())
+            walker.skip_subtree()
+            open_.append(skipped_el)
             continue
         _, hints, in_a, _, _ = open_[-1]
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in _SKIP_TAGS or el.get("hidden") is not None or \
-                "display:none" in (el.get("style") or "").replace(" ", ""):
-            if el.tail:  # comments, scripts and hidden elements: keep only the tail
-                buf.append(el.tail)
-            walker.skip_subtree()
-            open_.append((True, "", False, False, None))
-            continue
-        cls = el.get("class") or ""
-        if cls and _HIDDEN_CLASS.search(cls):  # shown on hover or to screen readers only
-            if el.tail:
-                buf.append(el.tail)
-            walker.skip_subtree()
-            open_.append((True, "", False, False, None))
-            continue
-        if "tag-" in cls or "category-" in cls:  # taxonomy classes (WordPress "tag-foo") name terms, not roles
-            cls = " ".join(c for c in cls.split() if not c.startswith(_TAXONOMY))
-        attrs = cls + " " + (el.get("id") or "") + " " + (el.get("role") or "")
-        own = " ".join(_HINT_SPLIT.split(attrs.lower())).strip() if attrs != "  " else ""
         if tag in _HINT_TAGS:
             own = (own + " " + tag).strip()
         hints2 = (hints + " " + own).strip() if own else hints
@@ -223,18 +231,36 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             hints2 = hints2[-200:]
         saved = None
         if tag in _BLOCK_TAGS:
-            flush()
-            saved = dict(ctx)
+            if buf:
+                flush()
+            saved = ctx
             cid += 1
-            ctx.update(tag=tag, hints=hints2, path=ctx["path"] + (cid,),
-                       heading=ctx["heading"] or tag in _HEADINGS, li=ctx["li"] or tag == "li")
+            ctx = (tag, hints2, ctx[2] or tag in _HEADINGS, ctx[3] or tag == "li", ctx[4] + (cid,))
         a2 = in_a or tag == "a"
-        if el.text:
-            buf.append(el.text)
+        text = el.text
+        if text:
+            buf.append(text)
             if a2:
-                link[0] += len(el.text.strip())
+                link += len(text.strip())
         if tag in _CELL_TAGS:
             buf.append(" ")
         open_.append((False, hints2, a2, in_a, saved))
-    flush()
+    if buf:
+        flush()
     return segs, title
+
+
+@lru_cache(maxsize=16384)
+def _own_hints(cls: str | None, id_: str | None, role: str | None, hidden: bool, style: str | None) -> str | None:
+    """An element's class/id/role words, lower case; ``None`` when it is not shown
+    (``hidden``, ``display:none``, a hover or screen-reader class). Memoised: pages
+    repeat a few attribute sets many times."""
+    if hidden or (style and "display:none" in style.replace(" ", "")):
+        return None
+    cls = cls or ""
+    if cls and _HIDDEN_CLASS.search(cls):
+        return None
+    if "tag-" in cls or "category-" in cls:  # taxonomy classes (WordPress "tag-foo") name terms, not roles
+        cls = " ".join(c for c in cls.split() if not c.startswith(_TAXONOMY))
+    attrs = cls + " " + (id_ or "") + " " + (role or "")
+    return " ".join(_HINT_SPLIT.split(attrs.lower())).strip() if attrs != "  " else ""
