@@ -139,7 +139,8 @@ def _html_parser():
     from lxml import etree
 
     # fed UTF-8 bytes (parsing them is ~30% faster than parsing a str); meta charsets are moot
-    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8",
+                            collect_ids=False)
 
 
 def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[list[Segment], str | None]:
@@ -190,9 +191,6 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
     cid = steps = 0
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
-        steps += 1
-        if not steps & 0xFFF:  # the per-document time and block budgets
-            deadline.check(len(segs))
         if event == "end":
             skipped, _, _, in_a, saved = open_.pop()
             if skipped:
@@ -207,14 +205,15 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
                 if in_a:
                     link += len(tail.strip())
             continue
+        steps += 1
+        if not steps & 0x7FF:  # the per-document time and block budgets
+            deadline.check(len(segs))
         tag = el.tag
         tag = tag.lower() if isinstance(tag, str) else ""
-        attrs = el.items()
-        own = ""
-        if attrs:
-            attrs = dict(attrs)
-            own = _own_hints(attrs.get("class"), attrs.get("id"), attrs.get("role"),
-                             attrs.get("hidden") is not None, attrs.get("style"))
+        get = el.get
+        cls, id_, role, hidden, style = get("class"), get("id"), get("role"), get("hidden"), get("style")
+        own = _own_hints(cls, id_, role, hidden is not None, style) \
+            if cls or id_ or role or style or hidden is not None else ""
         # comments, scripts, hidden elements and those shown only on hover or to screen
         # readers: keep only the tail
         if not tag or tag in _SKIP_TAGS or own is None:
