@@ -348,8 +348,6 @@ def _bad_hints(hints: str) -> bool:
 class _HintFacts(NamedTuple):
     bad: bool  # more boilerplate words than content words among the containers
     strong: bool  # a nearest container that never holds the body (comments, related)
-    caption: bool
-    kind: str | None  # the boilerplate kind the class/id words name
 
 
 # the kind named by a part of a word ("commentlist", "related-posts"), first match wins
@@ -359,19 +357,28 @@ _HINT_KINDS = (("comments", ("comment",)), ("related", ("related", "recommend", 
                ("caption", ("caption", "figcaption", "figure", "credit")), ("author", ("author", "byline", "bio")))
 
 
-@lru_cache(maxsize=4096)
+# Memoised by the hints string: the blocks of one container share it, and pages of one
+# site repeat it. Each fact is computed only where it is needed.
+
+@lru_cache(maxsize=16384)
 def _hint_facts(hints: str) -> _HintFacts:
-    """What the class/id words of a block's containers say (many blocks share them)."""
+    """Whether the class/id words of a block's containers are boilerplate."""
     words = hints.split()
+    nearest = words if len(hints) <= 150 else hints[-150:].split()
     return _HintFacts(
         bad=sum(map(_HINT_BAD.__contains__, words)) > sum(map(_HINT_GOOD.__contains__, words)),
-        strong=not _HINT_STRONG.isdisjoint(hints[-150:].split()),
-        caption=not _HINT_CAPTION.isdisjoint(hints[-80:].split()),
-        kind=_hint_kind(hints),
+        strong=not _HINT_STRONG.isdisjoint(nearest),
     )
 
 
+@lru_cache(maxsize=16384)
+def _hint_caption(hints: str) -> bool:
+    return not _HINT_CAPTION.isdisjoint(hints[-80:].split())
+
+
+@lru_cache(maxsize=16384)
 def _hint_kind(hints: str) -> str | None:
+    """The boilerplate kind the class/id words name, if any."""
     for kind, parts in _HINT_KINDS:
         for part in parts:
             if part in hints:
@@ -579,7 +586,7 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, commen
         return "footer", "disclaimer"
     if section:
         return section, f"inside {section} section"
-    kind = _hint_facts(seg.hints).kind if seg.hints else None
+    kind = _hint_kind(seg.hints) if seg.hints else None
     if kind:
         return kind, f"DOM hint ({kind})"
     if after_body:
@@ -751,7 +758,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "boilerplate", "page machinery (shortcode, script notice)"
             elif words[k] <= 25 and _NEWSLETTER.search(s.low):
                 label, reason = "newsletter", "subscribe/newsletter cue"
-            elif s.tag == "figcaption" or (s.hints and _hint_facts(s.hints).caption):
+            elif s.tag == "figcaption" or (s.hints and _hint_caption(s.hints)):
                 label, reason = "caption", "figure caption (DOM)"
             elif words[k] <= 60 and _CREDIT_END.search(s.low):
                 label, reason = "caption", "caption ending in a credit"

@@ -33,10 +33,14 @@ class Deadline:
         self.max_blocks = max_blocks
         self._end = time.monotonic() + seconds if seconds is not None else None
 
-    def check_tags(self, tags: int) -> None:
+    def check_tags(self, markup: bytes) -> None:
         """Before parsing: a page with more than ``TAGS_PER_BLOCK * max_blocks`` tags
-        (a million ``<br>``) is refused before lxml builds its tree."""
-        if self.max_blocks is not None and tags > TAGS_PER_BLOCK * self.max_blocks:
+        (a million ``<br>``) is refused before lxml builds its tree. Every tag starts
+        with ``<``, so a page no longer than the limit is not counted."""
+        if self.max_blocks is None:
+            return
+        limit = TAGS_PER_BLOCK * self.max_blocks
+        if len(markup) > limit and (tags := markup.count(b"<")) > limit:
             raise OverBudget(f"over the block limit: {tags:,} tags, more than {TAGS_PER_BLOCK * self.max_blocks:,} "
                              "(5 per block allowed; max_blocks; --max-blocks)")
 

@@ -154,7 +154,7 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         raw = raw.encode("utf-8", "replace").translate(_NOT_XML)
     # a page of millions of tags would fill memory with its tree before any loop could stop
     # it: the tag count (every "<", an upper bound) is checked against the block budget first
-    deadline.check_tags(raw.count(b"<" if isinstance(raw, bytes) else "<"))
+    deadline.check_tags(raw)
     try:
         # plain etree elements: lxml.html's element classes cost a lookup per node
         root = etree.fromstring(raw, _html_parser())
@@ -208,8 +208,9 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         steps += 1
         if not steps & 0x7FF:  # the per-document time and block budgets
             deadline.check(len(segs))
-        tag = el.tag
-        tag = tag.lower() if isinstance(tag, str) else ""
+        tag = el.tag  # lower case: libxml2's HTML parser lowers tag names
+        if not isinstance(tag, str):
+            tag = ""
         get = el.get
         cls, id_, role, hidden, style = get("class"), get("id"), get("role"), get("hidden"), get("style")
         own = _own_hints(cls, id_, role, hidden is not None, style) \
