@@ -12,9 +12,12 @@ verification runs on the shingle sets, not on the signatures.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 __all__ = ["Signer", "optimal_bands", "candidate_probability", "to_datasketch"]
 
@@ -62,6 +65,8 @@ class Signer:
     def __init__(self, num_perm: int = 128, seed: int = 1):
         self.num_perm = num_perm
         self.seed = seed
+        from datasketch import MinHash  # imported here: datasketch pulls in SciPy (~0.4 s at import)
+
         a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
         self._a = np.ascontiguousarray(a, dtype=np.uint32)
         self._b = np.ascontiguousarray(b, dtype=np.uint32)
@@ -116,4 +121,6 @@ class Signer:
 
 def to_datasketch(signature: np.ndarray, seed: int = 1) -> LeanMinHash:
     """Wrap a signature as a :class:`datasketch.LeanMinHash` (affine32 scheme)."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
