@@ -167,7 +167,7 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in rang
 
 
 def _words(text: str) -> int:
-    """The number of \w+ tokens (CJK text: characters / 1.7)."""
+    """The number of word tokens (runs of word characters; CJK text: characters / 1.7)."""
     if text.isascii():  # the same count, several times faster than the pattern
         return len(text.encode("ascii").translate(_ASCII_WORD_BYTES).split())
     n = len(_WORD.findall(text))

@@ -61,7 +61,7 @@ class FingerprintBatch(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _signer(num_perm: int, seed: int) -> Signer:
+def signer(num_perm: int, seed: int) -> Signer:
     """One signer (permutation arrays) per parameter set and process."""
     return Signer(num_perm, seed)
 
@@ -78,7 +78,7 @@ def fingerprint_utf8(blob: bytes, lens: list[int], shingle_size: int, num_perm: 
                      bands: int, rows: int, signatures: bool = True) -> FingerprintBatch:
     """:func:`fingerprint_texts` of texts given as :func:`dedupe.shingle.utf8_blob` makes them."""
     sb = shingle_utf8(blob, lens, shingle_size)
-    sigs = _signer(num_perm, seed).sign_segments(sb.hashes, sb.starts)
+    sigs = signer(num_perm, seed).sign_segments(sb.hashes, sb.starts)
     keys = band_keys(sigs, bands, rows)
     # sorted unique sets per text (low 32 bits); small per-text sorts beat one big one
     v = (sb.hashes & _U32).astype(np.uint32)
@@ -197,7 +197,7 @@ class FingerprintPool:
 
             _luts()
             _safe()
-            _signer(args[1], args[2])
+            signer(args[1], args[2])
         nblocks = 2 * workers + 2 if self.shared else 0
         self.blocks = [mmap.mmap(-1, self.BLOCK) for _ in range(nblocks)]
         self.free = list(range(nblocks))
