@@ -20,7 +20,9 @@ it is rough: a sports-score page counts as non-English, a Japanese page and an
 Italian one full of ``amzn.to`` links as English). Peers are imported lazily: a tool
 that is not installed gets a "not installed" row. A page on which a tool
 raises counts as an empty output and is reported under the table. Only the
-extraction call is timed (inputs are read into memory first), in one process.
+extraction call is timed (inputs are read into memory first), in one process;
+the tools take turns page by page, so that the machine's speed changes fall on
+all of them alike.
 """
 from __future__ import annotations
 
@@ -249,27 +251,38 @@ class Result:
         return len(self.pages) / self.seconds if self.seconds else float("inf")
 
 
-def run_tool(tool: Tool, pages: Pages) -> Result:
-    """Run one tool over every page, timing only its extraction calls."""
+def load_tool(tool: Tool) -> tuple[Result, Extractor | None]:
+    """The tool's empty result and its extraction function (``None`` when it cannot run)."""
     try:
-        extract = tool.load()
+        return Result(tool), tool.load()
     except ImportError as exc:
         # a missing top-level package means "not installed"; anything else is a broken install
         missing = isinstance(exc, ModuleNotFoundError) and "." not in (exc.name or ".")
         return Result(tool, status=f"not installed ({exc.name})" if missing
-                      else f"import failed: {exc}")
-    result = Result(tool)
+                      else f"import failed: {exc}"), None
+
+
+def run_tools(tools: list[Tool], pages: Pages) -> list[Result]:
+    """Run every tool over every page, timing only the extraction calls.
+
+    The tools of a mode take turns page by page (starting with a different tool on
+    each page), so that changes in the machine's speed during the run, which are
+    large on a shared virtual machine, fall on every tool alike."""
+    loaded = [load_tool(t) for t in tools]
     clock = time.perf_counter
-    for pid, page in pages.inputs[tool.mode].items():
-        start = clock()
-        try:
-            out = extract(page)
-        except Exception as exc:  # a crash on one page counts as an empty output
-            out = ""
-            result.errors[pid] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
-        result.seconds += clock() - start
-        result.pages[pid] = score_page(pages.truth[pid], out)
-    return result
+    for mode in dict.fromkeys(t.mode for t in tools):
+        runnable = [(r, f) for r, f in loaded if f is not None and r.tool.mode == mode]
+        for n, (pid, page) in enumerate(pages.inputs[mode].items()):
+            for result, extract in runnable[n % len(runnable):] + runnable[:n % len(runnable)]:
+                start = clock()
+                try:
+                    out = extract(page)
+                except Exception as exc:  # a crash on one page counts as an empty output
+                    out = ""
+                    result.errors[pid] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+                result.seconds += clock() - start
+                result.pages[pid] = score_page(pages.truth[pid], out)
+    return [r for r, _ in loaded]
 
 
 # --------------------------------------------------------------------------- reporting
@@ -395,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (data_dir / "ground-truth.json").is_file():
         sys.exit(f"no ground-truth.json in {data_dir}")
     pages = Pages.load(data_dir, args.modes, args.limit)
-    results = [run_tool(t, pages) for t in TOOLS if t.key in args.tools and t.mode in args.modes]
+    results = run_tools([t for t in TOOLS if t.key in args.tools and t.mode in args.modes], pages)
     report(results, pages)
     if args.worst:
         report_worst(results, pages, args.worst)

@@ -9,7 +9,7 @@ __all__ = ["Block", "Document", "MAIN"]
 MAIN = "main"
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A unit of a document's text with its label and the reason for that label.
 

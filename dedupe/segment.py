@@ -178,9 +178,9 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         text = " ".join("".join(buf).split())
         if text:
             path = ctx[4]
-            segs.append(Segment(text=text, lines=[text], para=path[-1] if path else 0, tag=ctx[0],
-                                link_chars=min(link, len(text)), hints=ctx[1], heading=ctx[2],
-                                in_list=ctx[3], path=path))
+            # positional (text, lines, para, tag, link_chars, hints, heading, in_list, path): faster
+            segs.append(Segment(text, [text], path[-1] if path else 0, ctx[0], min(link, len(text)),
+                                ctx[1], ctx[2], ctx[3], path))
         buf.clear()
         link = 0
 
@@ -200,7 +200,7 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
                     flush()
                 ctx = saved
             tail = el.tail
-            if tail:
+            if tail and (buf or not tail.isspace()):  # leading white space: nothing to keep
                 buf.append(tail)
                 if in_a:
                     link += len(tail.strip())
@@ -213,13 +213,16 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             tag = ""
         get = el.get
         cls, id_, role, hidden, style = get("class"), get("id"), get("role"), get("hidden"), get("style")
-        own = _own_hints(cls, id_, role, hidden is not None, style) \
-            if cls or id_ or role or style or hidden is not None else ""
+        if id_ is None and role is None and hidden is None and style is None:
+            own = _class_hints(cls) if cls else ""  # the common case: a one-key memo
+        else:
+            own = _own_hints(cls, id_, role, hidden is not None, style)
         # comments, scripts, hidden elements and those shown only on hover or to screen
         # readers: keep only the tail
         if not tag or tag in _SKIP_TAGS or own is None:
-            if el.tail:
-                buf.append(el.tail)
+            tail = el.tail
+            if tail and (buf or not tail.isspace()):
+                buf.append(tail)
             walker.skip_subtree()
             open_.append(skipped_el)
             continue
@@ -238,16 +241,21 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
             ctx = (tag, hints2, ctx[2] or tag in _HEADINGS, ctx[3] or tag == "li", ctx[4] + (cid,))
         a2 = in_a or tag == "a"
         text = el.text
-        if text:
+        if text and (buf or not text.isspace()):
             buf.append(text)
             if a2:
                 link += len(text.strip())
-        if tag in _CELL_TAGS:
+        if buf and tag in _CELL_TAGS:
             buf.append(" ")
         open_.append((False, hints2, a2, in_a, saved))
     if buf:
         flush()
     return segs, title
+
+
+@lru_cache(maxsize=16384)
+def _class_hints(cls: str) -> str | None:
+    return _own_hints(cls, None, None, False, None)
 
 
 @lru_cache(maxsize=16384)
