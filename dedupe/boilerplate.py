@@ -158,6 +158,27 @@ def _comment_date(seg: Segment) -> bool:
     return (":" in seg.text or "." in seg.text or "ago" in seg.low) and bool(_COMMENT_DATE.match(seg.text))
 
 
+def _advert(seg: Segment, w: int) -> bool:
+    # an advert label is at most three words (CJK punctuation aside)
+    return (w <= 3 or not seg.text.isascii()) and bool(_ADVERT.match(seg.text))
+
+
+def _comment_cue(seg: Segment) -> bool:
+    low = seg.low
+    return ("comment" in low or "repl" in low or "published" in low or "log in" in low) \
+        and bool(_COMMENT_CUE.match(seg.text))
+
+
+def _author(seg: Segment) -> bool:
+    low = seg.low
+    return ("by" in low or "is " in low or "author" in low) and bool(_AUTHOR.match(seg.text))
+
+
+def _disclaimer(seg: Segment) -> bool:
+    low = seg.low
+    return ("expressed" in low or "this" in low) and bool(_DISCLAIMER.match(seg.text))
+
+
 def _end_cue(seg: Segment) -> bool:
     return bool(_END_CUE_LOW.match(seg.low) or _END_CUE_ABOUT.match(seg.text))
 
@@ -202,7 +223,6 @@ def _is_fragment(t: str, w: int) -> bool:
 
 
 def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True) -> float:
-    link = seg.link_chars / max(1, len(seg.text))
     if prose:
         s = float(w) if w >= 20 else 0.6 * w
     elif w >= 25 and not seg.in_list:
@@ -212,6 +232,7 @@ def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True
     else:
         s = -(2.0 + 0.3 * min(w, 20))
     if html:
+        link = seg.link_chars / max(1, len(seg.text))
         if link > 0.5 and not (prose and w >= 20 and link <= 0.75):
             s = -abs(s) - 2
         elif link > 0.5:  # a long sentence that is mostly links: a list item of the article, or a teaser
@@ -302,7 +323,7 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
     par = parent_of.get(top)
     if par is not None:
         chosen |= {c for c, v in credit.items() if parent_of.get(c) == par and v >= 0.2 * credit[top]}
-    inside = [k for k, seg in enumerate(segs) if chosen.intersection(seg.path)]
+    inside = [k for k, seg in enumerate(segs) if not chosen.isdisjoint(seg.path)]
     cs, ce = inside[0], inside[-1] + 1
     # the Kadane region must agree: most of its prose lies in the container
     region_words = sum(words[k] for k in range(start, end) if prose[k])
@@ -313,7 +334,7 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
     for k in range(cs, ce):
         sc = scores[k]
         seg = segs[k]
-        if not chosen.intersection(seg.path):
+        if chosen.isdisjoint(seg.path):
             sc = min(sc, -3.0)
         elif sc < 0 and (seg.link_chars < 0.5 * len(seg.text) or _BARE_URL.match(seg.text)) \
                 and not (trust_bad and _bad_hints(seg.hints)) and not end_cue[k] and sc > -9:
@@ -571,11 +592,11 @@ def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) 
 
 def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, comment_date: bool) -> tuple[str, str]:
     t = seg.text
-    if _ADVERT.match(t):
+    if _advert(seg, w):
         return "advertisement", "advertisement label"
     if _caption(seg):
         return "caption", "caption/credit cue"
-    if comment_date or _COMMENT_CUE.match(t):
+    if comment_date or _comment_cue(seg):
         return "comments", "comment date/author line"
     if w <= 40 and _NEWSLETTER.search(seg.low):
         return "newsletter", "subscribe/newsletter cue"
@@ -583,9 +604,9 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, commen
         return "footer", "copyright/legal cue"
     if w <= 8 and _SOCIAL.match(t):
         return "navigation", "social/share cue"
-    if after_body and _AUTHOR.match(t):
+    if after_body and _author(seg):
         return "author", "author bio cue"
-    if after_body and _DISCLAIMER.match(t):
+    if after_body and _disclaimer(seg):
         return "footer", "disclaimer"
     if section:
         return section, f"inside {section} section"
@@ -645,12 +666,12 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     teaser_list = _teaser_lists(segs, words, prose)
     for i in teaser_list:
         scores[i] = min(scores[i], -3.0)
-    is_template = [bool(template) and block_key(s.text) in template for s in segs]
+    is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
     for i, t in enumerate(is_template):
         if t:
             scores[i] = min(scores[i], -5.0)
     for i, s in enumerate(segs):
-        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _DISCLAIMER.match(s.text)):
+        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _disclaimer(s)):
             scores[i] = -0.5 * scores[i]
     deadline.check()
     start, end = _max_run(scores)
@@ -755,7 +776,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "related", "box inside the article (the article resumes after it)"
             elif words[k] <= 12 and not prose[k] and _BYLINE_BIT.match(t):
                 label, reason = "author", "byline or dateline"
-            elif _ADVERT.match(t):
+            elif _advert(s, words[k]):
                 label, reason = "advertisement", "advertisement label"
             elif words[k] <= 40 and _machinery(s):
                 label, reason = "boilerplate", "page machinery (shortcode, script notice)"
@@ -780,7 +801,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             after = k >= end
             if after and strong[k]:
                 section = _section_kind(t)
-            if after and (comment_date[k] or _COMMENT_CUE.match(t)):
+            if after and (comment_date[k] or _comment_cue(s)):
                 section = "comments"
             if after and k + 1 < n and comment_date[k + 1] and words[k] <= 6:
                 section = "comments"

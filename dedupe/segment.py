@@ -175,7 +175,7 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
 
     def flush():
         nonlocal link
-        text = " ".join("".join(buf).split())
+        text = " ".join((buf[0] if len(buf) == 1 else "".join(buf)).split())
         if text:
             path = ctx[4]
             # positional (text, lines, para, tag, link_chars, hints, heading, in_list, path): faster
