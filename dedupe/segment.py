@@ -122,10 +122,12 @@ _SKIP_TAGS = frozenset(
     "script style noscript template svg iframe head button select option textarea input "
     "object embed canvas map video audio picture source".split()
 )
-_HINT_SPLIT = re.compile(r"[^a-z]+")
+_HINT_WORD = re.compile(r"[a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
 _TAXONOMY = ("tag-", "category-")
+# one of these is in every class list that _HIDDEN_CLASS matches (a quick test first)
+_HIDDEN_WORD = re.compile(r"sr-only|visually-hidden|screen-reader-text|tooltip|popover|hovercard|rollover-")
 _HIDDEN_CLASS = re.compile(r"(^|\s)(sr-only|visually-hidden|screen-reader-text|tooltip|popover|hovercard|"
                            r"rollover-[\w-]*block)(\s|$)")
 _CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
@@ -266,9 +268,9 @@ def _own_hints(cls: str | None, id_: str | None, role: str | None, hidden: bool,
     if hidden or (style and "display:none" in style.replace(" ", "")):
         return None
     cls = cls or ""
-    if cls and _HIDDEN_CLASS.search(cls):
+    if cls and _HIDDEN_WORD.search(cls) and _HIDDEN_CLASS.search(cls):
         return None
     if "tag-" in cls or "category-" in cls:  # taxonomy classes (WordPress "tag-foo") name terms, not roles
         cls = " ".join(c for c in cls.split() if not c.startswith(_TAXONOMY))
     attrs = cls + " " + (id_ or "") + " " + (role or "")
-    return " ".join(_HINT_SPLIT.split(attrs.lower())).strip() if attrs != "  " else ""
+    return " ".join(_HINT_WORD.findall(attrs.lower())) if attrs != "  " else ""
