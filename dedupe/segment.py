@@ -24,23 +24,14 @@ _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|spons
 _HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
 
 
-class _Lowered:
-    """``Segment.low``: the text in lower case, computed on first use and then stored
-    on the instance (functools.cached_property takes a lock on every first access)."""
-
-    def __get__(self, seg, owner=None):
-        if seg is None:
-            return self
-        low = seg.__dict__["low"] = seg.text.lower()
-        return low
-
-
-@dataclass
+@dataclass(slots=True)
 class Segment:
-    """A block before classification, with the structural facts the classifier uses."""
+    """A block before classification, with the structural facts the classifier uses.
+
+    Slots, and no list per segment: a page makes hundreds of segments, and fewer
+    objects mean fewer and cheaper garbage collections."""
 
     text: str
-    lines: list[str] = field(default_factory=list)
     para: int = 0  # blank-line separated paragraph index (text) or container id (HTML)
     tag: str = "line"
     link_chars: int = 0
@@ -48,10 +39,13 @@ class Segment:
     heading: bool = False
     in_list: bool = False
     path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
-
     # the text in lower case, for cue patterns written in lower case (scanning an
     # alternation of literals without IGNORECASE is several times faster)
-    low = _Lowered()
+    low: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.low = self.text.lower()
+
 
 
 def looks_like_html(raw: str) -> bool:
@@ -64,24 +58,30 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     segs: list[Segment] = []
     para = 0
     prev_blank = True
-    cur: Segment | None = None
+    started = False
+    text = last = None  # the open segment's text and its last line
+    text_para = 0
     for n, line in enumerate(raw.splitlines()):
         if not n & 0xFFF:
             deadline.check(len(segs))
         s = " ".join(line.split())
         if not s:
             prev_blank = True
-            cur = None
+            if text is not None:
+                segs.append(Segment(text, text_para))
+                text = None
             continue
-        if prev_blank and segs:
+        if prev_blank and started:
             para += 1
         prev_blank = False
-        if cur is not None and _continues(cur.lines[-1], s):
-            cur.lines.append(s)
-            cur.text = _join(cur.text, s)
+        if text is not None and _continues(last, s):
+            text, last = _join(text, s), s
             continue
-        cur = Segment(text=s, lines=[s], para=para)
-        segs.append(cur)
+        if text is not None:
+            segs.append(Segment(text, text_para))
+        text, last, text_para, started = s, s, para, True
+    if text is not None:
+        segs.append(Segment(text, text_para))
     return segs
 
 
@@ -180,8 +180,8 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         text = " ".join((buf[0] if len(buf) == 1 else "".join(buf)).split())
         if text:
             path = ctx[4]
-            # positional (text, lines, para, tag, link_chars, hints, heading, in_list, path): faster
-            segs.append(Segment(text, [text], path[-1] if path else 0, ctx[0], min(link, len(text)),
+            # positional (text, para, tag, link_chars, hints, heading, in_list, path): faster
+            segs.append(Segment(text, path[-1] if path else 0, ctx[0], min(link, len(text)),
                                 ctx[1], ctx[2], ctx[3], path))
         buf.clear()
         link = 0
