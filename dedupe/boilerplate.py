@@ -820,7 +820,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = _kind_of(s, words[k], after, section if after else None, comment_date[k])
             if k == end and cut_reason is not None:
                 reason = f"end-of-article boundary: {cut_reason[:40]!r}"
-        blocks.append(Block(t, label, reason, s.tag, s.para))  # positional: twice as fast to build
+        blocks.append(Block(t, label, reason, s.tag, s.para))
         if label == MAIN:
             main_parts.append(t)
     title_text = segs[title].text if title is not None else (page_title or None)
