@@ -29,7 +29,8 @@ KINDS = ("main", "title", "navigation", "related", "comments", "newsletter", "ca
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENT_END = re.compile(r"[.!?。！？…](?:[\"”’')\]]*)(?=\s|$)")
-_ENDS_PROSE = re.compile(r"[.!?。！？…:;](?:[\"”’')\]]*)\s*$")
+_PROSE_END = ".!?。！？…:;"
+_CLOSERS = "\"”’')]"
 _CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")  # a capitalised word (of str.split)
 
 # Patterns written in lower case, without IGNORECASE, are matched against a block's
@@ -197,12 +198,18 @@ def _words(text: str) -> int:
     return max(n, int(cjk / 1.7)) if cjk else n
 
 
+def _ends_prose(t: str) -> bool:
+    """Ends with a sentence or clause mark, then closing quotes or brackets."""
+    end = t.rstrip().rstrip(_CLOSERS)
+    return bool(end) and end[-1] in _PROSE_END
+
+
 def _is_prose(seg: Segment, w: int) -> bool:
     t = seg.text
     if w < 7:
         return False
     ends = len(_SENT_END.findall(t))
-    if not (_ENDS_PROSE.search(t) or ends >= 2 or (ends >= 1 and w >= 20)):
+    if not (_ends_prose(t) or ends >= 2 or (ends >= 1 and w >= 20)):
         return False
     caps = len(_CAP_WORD.findall(t))
     words = max(1, len(t.split()))
@@ -556,7 +563,7 @@ def _teaser_lists(segs, words, prose) -> set[int]:
         if (not prose[k] and 3 <= words[k] <= 20 and prose[k + 1] and words[k + 1] <= 60
                 and len(_SENT_END.findall(dek)) <= 2):
             tc = _title_case(head)
-            if tc or (words[k] >= 4 and not _ENDS_PROSE.search(head)):
+            if tc or (words[k] >= 4 and not _ends_prose(head)):
                 run += [k, k + 1]
                 pairs += 1
                 titled += tc
