@@ -3,6 +3,8 @@ in input order; near-duplicate decisions stay in the parent, which owns the inde
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections import deque
+from itertools import islice
 from typing import Iterable, Iterator
 
 from ..config import DEFAULTS, Config
@@ -11,17 +13,39 @@ from ..pipeline import clean_documents
 
 __all__ = ["clean_parallel"]
 
+BATCH = 32  # documents per task: large enough to amortise the pickling round trip
+IN_FLIGHT = 4  # batches queued per worker: the workers never wait, and memory stays bounded
 
-def _clean_one(args: tuple[Document, Config]) -> Document:
-    doc, config = args
-    return next(clean_documents([doc], config))
+
+def _clean_batch(docs: list[Document], config: Config) -> list[Document]:
+    return list(clean_documents(docs, config))
 
 
 def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS) -> Iterator[Document]:
-    """:func:`dedupe.pipeline.clean_documents` on ``config.workers`` processes."""
+    """:func:`dedupe.pipeline.clean_documents` on ``config.workers`` processes, in input order.
+
+    The input is read only as far as the work in flight needs (``IN_FLIGHT`` batches
+    per worker), not ahead without bound as ``Pool.imap`` would: a large input does not
+    pile up in memory while the workers catch up."""
     if config.workers <= 1:
         yield from clean_documents(docs, config)
         return
+    source = iter(docs)
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
     with ctx.Pool(config.workers) as pool:
-        yield from pool.imap(_clean_one, ((d, config) for d in docs), chunksize=8)
+        pending: deque = deque()
+
+        def submit() -> bool:
+            batch = list(islice(source, BATCH))
+            if batch:
+                pending.append(pool.apply_async(_clean_batch, (batch, config)))
+            return bool(batch)
+
+        more = True
+        while more and len(pending) < IN_FLIGHT * config.workers:
+            more = submit()
+        while pending:
+            done = pending.popleft().get()
+            if more:
+                more = submit()
+            yield from done
