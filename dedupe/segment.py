@@ -14,7 +14,7 @@ from .budget import NO_DEADLINE, Deadline
 
 __all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
 
-_TERMINAL = re.compile(r"[.!?。！？…:;\"”»’'»)\]]\s*$")
+_TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
 _LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]|\d+[,.]?\d*\s*[a-z])")
 # labels that stand on their own line: never the start of the next sentence
@@ -89,7 +89,7 @@ def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue the sentence of ``prev`` (same paragraph, inline break)?"""
     if prev[-1:] in "([“‘«„":
         return True  # a quotation or parenthesis opened: the sentence goes on
-    if _TERMINAL.search(prev) or _STANDALONE.match(prev):
+    if prev[-1:] in _TERMINAL or _STANDALONE.match(prev):  # lines come without trailing spaces
         return False
     if _LOWER_START.match(nxt):
         return True
