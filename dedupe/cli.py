@@ -16,6 +16,7 @@ import click
 
 from .cluster import Deduplicator, similarity
 from .config import DEFAULTS, ENGINES, FORMATS, KEEP_POLICIES, Config
+from .document import OUTPUT_FIELDS
 from .engine import clean_on_engine, clean_parallel
 from .errors import DedupeError
 from .index import open_existing
@@ -136,6 +137,7 @@ class _Run:
         self.meter = Meter((input_size(i for i in inputs if i != "-") or None) if show else None)
         self.progress = Progress(self.meter, enabled=show)
         self.stats = RunStats()
+        self.replaced: set[str] = set()  # input fields that dedupe's own output fields replace
         self.out = open_writer(output, output_format)
         try:
             self.rej = open_writer(rejected) if rejected else None
@@ -158,6 +160,8 @@ class _Run:
 
     def write(self, doc, *, dedup: bool, blocks: bool, drop: bool = False) -> None:
         self.stats.add_doc(doc)
+        if doc.meta and not OUTPUT_FIELDS.isdisjoint(doc.meta):
+            self.replaced.update(OUTPUT_FIELDS.intersection(doc.meta))
         if not doc.ok:
             if self.verbose:
                 self.progress.echo(f"dedupe: rejected {doc.source or doc.id}: {doc.error}")
@@ -173,6 +177,9 @@ class _Run:
         if not self.quiet:
             click.echo(format_summary(self.stats, time.perf_counter() - self.t0, command=command, dedup=dedup),
                        err=True)
+            if self.replaced:
+                click.echo(f"dedupe {command}: input fields replaced by dedupe's own: "
+                           f"{', '.join(sorted(self.replaced))} (rename them upstream to keep them)", err=True)
         if self.read != self.stats.docs_in or not self.stats.balanced:
             raise click.ClickException(f"accounting mismatch: {self.read} documents read, "
                                        f"{self.stats.docs_in} accounted for")

@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["Block", "Document", "MAIN"]
+__all__ = ["Block", "Document", "MAIN", "OUTPUT_FIELDS"]
 
 MAIN = "main"
+#: The fields dedupe writes into an output record; input fields of these names are replaced.
+OUTPUT_FIELDS = frozenset(("id", "url", "source", "error", "title", "text", "cluster", "duplicate_of",
+                           "similarity", "containment", "relation", "blocks"))
 
 
 class Block(NamedTuple):

@@ -62,6 +62,19 @@ def test_run_jsonl_fields_pass_through_and_accounting(tmp_path):
     assert "clusters" in res.output and "boilerplate" in res.output and "docs/s" in res.output
 
 
+def test_input_fields_named_like_output_fields_are_reported(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE, "title": "Feed title", "cluster": 7, "site": "x"}) + "\n")
+    res = CliRunner().invoke(main, ["run", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "input fields replaced by dedupe's own: cluster, title" in res.output
+    rec = read_jsonl(out)[0]
+    assert rec["site"] == "x" and rec["title"] != "Feed title"
+    res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out),
+                                    "--id-field", "uid", "--text-field", "body"])
+    assert "replaced" not in res.output
+
+
 def test_drop_duplicates_still_accounts_for_every_document(tmp_path):
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--drop-duplicates",
