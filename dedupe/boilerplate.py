@@ -208,12 +208,13 @@ def _is_prose(seg: Segment, w: int) -> bool:
     t = seg.text
     if w < 7:
         return False
-    ends = len(_SENT_END.findall(t))
-    if not (_ends_prose(t) or ends >= 2 or (ends >= 1 and w >= 20)):
-        return False
-    caps = len(_CAP_WORD.findall(t))
-    words = max(1, len(t.split()))
-    return caps / words < 0.6 or w >= 30
+    if not _ends_prose(t):
+        ends = len(_SENT_END.findall(t))
+        if not (ends >= 2 or (ends >= 1 and w >= 20)):
+            return False
+    if w >= 30:
+        return True
+    return len(_CAP_WORD.findall(t)) / max(1, len(t.split())) < 0.6
 
 
 _FRAGMENT_START = re.compile(r"^[a-zà-ÿа-я,;:)\]’”]")
