@@ -1,6 +1,8 @@
 """Cleaning as a pipeline step, and the single gate that normalises input."""
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Iterable, Iterator
 
 from .boilerplate import classify
@@ -95,8 +97,10 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     deduplication groups copies of one story, blocks seen in that many distinct
     stories become template, documents holding template blocks are classified
     again, and the final deduplication runs on the improved main texts. The
-    documents are held in memory for the second pass; set
-    ``template_min_stories=0`` for a single streaming pass.
+    documents are held in memory for the second pass, but not their raw inputs
+    (the bulk of an HTML page): those wait in an unlinked temporary file and are
+    put back as each document is passed on. Set ``template_min_stories=0`` for a
+    single streaming pass.
     """
     from .cluster import Deduplicator
     from .template import TemplateEvidence, block_key
@@ -105,12 +109,58 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     if config.template_min_stories <= 0:
         yield from dd.process(docs)
         return
-    docs = list(docs)
-    first = Deduplicator(config.replace(keep="first"))
-    list(first.process(docs))
-    template = TemplateEvidence(config.template_min_stories).update(docs).template()
-    if template:
-        for d in docs:
-            if d.ok and any(block_key(b.text) in template for b in d.blocks):
-                clean_document(d, config, template)
-    yield from dd.process(docs)
+    with _RawSpill() as spill:
+        held = [spill.put(d) for d in docs]
+        first = Deduplicator(config.replace(keep="first"))
+        list(first.process(held))
+        template = TemplateEvidence(config.template_min_stories).update(held).template()
+        if template:
+            for d in held:
+                if d.ok and any(block_key(b.text) in template for b in d.blocks):
+                    clean_document(spill.get(d), config, template)
+                    spill.put(d)
+        for d in dd.process(_handed_on(held)):
+            yield spill.get(d, release=True)
+
+
+def _handed_on(held: list[Document]) -> Iterator[Document]:
+    """The held documents in order, each let go of here once handed on (so that a
+    document and its restored raw input are freed once the consumer is done)."""
+    held.reverse()
+    while held:
+        yield held.pop()
+
+
+class _RawSpill:
+    """Raw inputs of held documents, kept in an unlinked temporary file instead of memory.
+
+    :meth:`put` moves ``doc.raw`` to the file (once per document) and :meth:`get`
+    puts it back, exactly (lone surrogates pass through); ``release`` forgets where
+    it was, for the last time a document is handed back."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()
+        self._at: dict[int, tuple[int, int]] = {}  # id(doc) -> (offset, length)
+
+    def __enter__(self) -> "_RawSpill":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+    def put(self, doc: Document) -> Document:
+        if doc.raw is not None:
+            if id(doc) not in self._at:
+                data = doc.raw.encode("utf-8", "surrogatepass")
+                self._file.seek(0, os.SEEK_END)
+                self._at[id(doc)] = (self._file.tell(), len(data))
+                self._file.write(data)
+            doc.raw = None
+        return doc
+
+    def get(self, doc: Document, release: bool = False) -> Document:
+        where = self._at.pop(id(doc), None) if release else self._at.get(id(doc))
+        if where is not None and doc.raw is None:
+            self._file.seek(where[0])
+            doc.raw = self._file.read(where[1]).decode("utf-8", "surrogatepass")
+        return doc

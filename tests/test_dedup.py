@@ -120,6 +120,26 @@ def test_template_evidence_counts_stories_not_documents():
     assert [d.duplicate_of for d in syndicated] == [None, "7-Site a footer text", "7-Site a footer text"]
 
 
+def test_template_pass_holds_raw_inputs_on_disk_and_hands_them_back_exactly():
+    """While the template pass holds documents, their raw inputs wait in a temporary
+    file (an HTML page is mostly markup); each comes back unchanged as its document
+    is passed on, including one re-cleaned with the template."""
+    from dedupe.pipeline import dedupe_documents
+
+    promo = ("Our editors pick the best stories of the week and send them to all of our readers "
+             "every Friday morning, with a short note on what to read next.")
+    raws = ["Home\n\n" + "\n\n".join(" ".join(words(40, s * 10 + p)) + "." for p in range(6)) +
+            f"\n\n{promo}\n\nCafé – naïve “quotes” {s}\n" for s in (1, 2, 3, 4)]
+    docs = [Document(id=str(i), raw=r, format="text") for i, r in enumerate(raws)]
+    out = dedupe_documents(dedupe.clean_documents(docs))
+    first = next(out)
+    assert first.raw == raws[0]
+    assert all(d.raw is None for d in docs[1:])  # still held: their raw inputs are in the file
+    rest = list(out)
+    assert [d.raw for d in [first, *rest]] == raws
+    assert all(any(b.reason.startswith("site template") for b in d.blocks) for d in rest)
+
+
 def test_template_pass_can_be_turned_off():
     from dedupe.pipeline import dedupe_documents
 
