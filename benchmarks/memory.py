@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         pts = [(n, peak) for m, n, _, peak in rows if m == mode]
         if len(pts) >= 2:
             (n0, p0), (n1, p1) = pts[-2], pts[-1]  # the largest two: past the batches' fixed share
-            print(f"{mode}: {(p1 - p0) / (n1 - n0) * 1000:.0f} MB per 1,000 more documents "
+            print(f"{mode}: {int(round((p1 - p0) / (n1 - n0) * 1000))} MB per 1,000 more documents "
                   f"({n0:,} -> {n1:,})")
 
 

@@ -121,6 +121,12 @@ def _config(**kw) -> Config:
         raise click.BadParameter(str(exc)) from exc
 
 
+def _without_raw(docs):
+    for d in docs:
+        d.raw = None
+        yield d
+
+
 class _Run:
     """One run's outputs, progress bar and statistics. Every document passes
     through :meth:`write`, so the summary accounts for all of them."""
@@ -303,7 +309,10 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
 
             annotated = run_.ticking(dedupe_dask(docs, cfg, scheduler=scheduler))
         else:
-            annotated = dedupe_documents(run_.ticking(clean_on_engine(docs, cfg, scheduler)), cfg, deduplicator=dd)
+            cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler))
+            if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
+                cleaned = _without_raw(cleaned)
+            annotated = dedupe_documents(cleaned, cfg, deduplicator=dd)
         for doc in annotated:
             run_.write(doc, dedup=True, blocks=not no_blocks,
                        drop=drop_duplicates and doc.duplicate_of is not None)
