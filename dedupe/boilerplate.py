@@ -478,7 +478,7 @@ def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool
     for j in range(cue + 1, min(end, cue + span)):
         seg = segs[j]
         # labels that repeat inside articles too: adverts, photo credits, the cues of inline boxes
-        if (not prose[j] and words[j] <= 12 and not _ADVERT.match(seg.text) and not _caption(seg)
+        if (not prose[j] and words[j] <= 12 and not _advert(seg, words[j]) and not _caption(seg)
                 and not _CREDIT_END.search(seg.low) and not _end_cue(seg)):
             key = seg.text.casefold()
             seen[key] = seen.get(key, 0) + 1
@@ -492,7 +492,7 @@ def _closing_list(segs, words, prose, in_container: set[int], end: int, least: i
     article's own container (no links, no boilerplate hints): part of the article."""
     k = end - 1
     while k >= 0 and k in in_container and not prose[k] and 2 <= words[k] <= 30 \
-            and not (_AUTHOR.match(segs[k].text) or _caption(segs[k])):
+            and not (_author(segs[k]) or _caption(segs[k])):
         k -= 1
     return end - 1 - k >= least
 
@@ -506,7 +506,7 @@ def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -
     links and no boilerplate container; text (no links to tell): prose, or a short
     line holding a figure (a score, a date, a position)."""
     t = seg.text
-    if strong or _SOCIAL.match(t) or _ADVERT.match(t) or _FOOTER.search(seg.low) or _NEWSLETTER.search(seg.low):
+    if strong or _SOCIAL.match(t) or _advert(seg, w) or _FOOTER.search(seg.low) or _NEWSLETTER.search(seg.low):
         return False
     if html:
         if seg.link_chars > 0.3 * len(t):
@@ -754,9 +754,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         start += 1
     if html:
         start = _skip_gallery(segs, scores, start, end)
-    while end > start and (scores[end - 1] < 1 or _AUTHOR.match(segs[end - 1].text)
-                           or _caption(segs[end - 1])
-                           or _DISCLAIMER.match(segs[end - 1].text)):
+    while end > start and (scores[end - 1] < 1 or _author(segs[end - 1]) or _caption(segs[end - 1])
+                           or _disclaimer(segs[end - 1])):
         if _closing_list(segs, words, prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1

@@ -41,7 +41,7 @@ class Deadline:
             return
         limit = TAGS_PER_BLOCK * self.max_blocks
         if len(markup) > limit and (tags := markup.count(b"<")) > limit:
-            raise OverBudget(f"over the block limit: {tags:,} tags, more than {TAGS_PER_BLOCK * self.max_blocks:,} "
+            raise OverBudget(f"over the block limit: {tags:,} tags, more than {limit:,} "
                              "(5 per block allowed; max_blocks; --max-blocks)")
 
     def check(self, blocks: int = 0) -> None:

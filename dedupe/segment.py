@@ -47,7 +47,6 @@ class Segment:
         self.low = self.text.lower()
 
 
-
 def looks_like_html(raw: str) -> bool:
     """True when the input is markup rather than text."""
     return bool(_HTML_SNIFF.search(raw[:4096]))
