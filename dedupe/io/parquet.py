@@ -130,17 +130,12 @@ class ParquetWriter(AtomicWriter):
         self._flush()
         self._writer.close()
 
-    def abort(self) -> None:
-        """Give up: the temporary file is removed, the target left as it was."""
-        if self._file is None:
-            return
+    def _release(self) -> None:
         if self._writer is not None:
             try:
                 self._writer.close()
             except Exception:  # the file is being discarded anyway
                 pass
-        self._file.discard()
-        self._file = None
 
 
 def write_parquet(docs: Iterable[Document | dict], path: str, **kw) -> int:

@@ -105,8 +105,5 @@ class TextDirWriter(AtomicWriter):
     def _finish(self) -> None:
         self._manifest.close()
 
-    def abort(self) -> None:
-        if self._file is not None:
-            self._manifest.close()
-            self._file.discard()
-            self._file = None
+    def _release(self) -> None:
+        self._manifest.close()

@@ -77,8 +77,17 @@ class AtomicWriter:
             raise
         self._file = None
 
-    def abort(self) -> None:  # pragma: no cover - defined by subclasses
+    def _release(self) -> None:  # pragma: no cover - defined by subclasses
+        """Close what is open on the temporary output, without finishing it."""
         raise NotImplementedError
+
+    def abort(self) -> None:
+        """Give up: the temporary output is removed, the target left as it was."""
+        if self._file is None:
+            return
+        self._release()
+        self._file.discard()
+        self._file = None
 
     def __enter__(self):
         return self
@@ -119,12 +128,8 @@ class JsonlWriter(AtomicWriter):
         os.fsync(self._fh.fileno())
         self._fh.close()
 
-    def abort(self) -> None:
-        """Give up: the temporary file is removed, the target left as it was."""
-        if self._file is not None:
-            self._fh.close()
-            self._file.discard()
-            self._file = None
+    def _release(self) -> None:
+        self._fh.close()
 
 
 
