@@ -17,103 +17,22 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
+from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, comment_date, credit_end,
+                   disclaimer, embed_credit, end_cue, footer, glued_cue, has_digit, machinery, mark,
+                   newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
 from .segment import Segment
 from .template import block_key
+from .textstats import block_counts
 
 __all__ = ["KINDS", "classify", "Classification"]
 
 KINDS = ("main", "title", "navigation", "related", "comments", "newsletter", "caption",
          "author", "footer", "advertisement", "boilerplate")
 
-_WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENT_END = re.compile(r"[.!?。！？…](?:[\"”’')\]]*)(?=\s|$)")
 _PROSE_END = ".!?。！？…:;"
 _CLOSERS = "\"”’')]"
-_CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")  # a capitalised word (of str.split)
-
-# Patterns written in lower case, without IGNORECASE, are matched against a block's
-# lower-cased text (Segment.low): an alternation of literals scans several times faster.
-
-# Boundary cues: short lines that open the part of a page that follows the article.
-_END_CUE_LOW = re.compile(
-    r"^\W*(related( (articles?|stories|posts|content|news|coverage|topics|reading|links))?|"
-    r"(you )?(may|might) (also )?(like|enjoy|be interested)|more (from|on|in|stories|news|articles)\b.*|"
-    r"more( [\w'-]+){0,3} (stories|articles|news|videos|reads|coverage)|"
-    r"most (popular|read|viewed|shared|commented)( in [\w ]{1,30})?|(top|trending|popular) (stories|headlines|videos)|"
-    r"você (também )?pode gostar|te puede interesar|potrebbe interessarti|das könnte sie auch interessieren|"
-    r"vous aimerez aussi|вам (также )?может понравиться|"
-    r"read next|recommended( for you| stories| articles)?|most (popular|read|viewed)|"
-    r"trending( now| stories)?|popular (stories|posts|articles|now)|latest( news| stories| articles)?|"
-    r"(leave|post|add|write) a (reply|comment)|\d*\s*comments?( \(\d+\))?|show comments|"
-    r"join the (conversation|discussion)|what do you think\??|discussion|responses?|"
-    r"share (this|the) (article|story|post)|about the author|tags?|topics?|filed under|"
-    r"written by|keep reading|show less|continue reading|more like this|in case you missed it|"
-    r"lees ook|mehr zum thema|weitere artikel|leia (também|mais)|veja também|читайте также|"
-    r"похожие (статьи|новости)|関連記事|관련 ?기사|baca juga|artikel terkait|leggi anche|"
-    r"ver también|lire aussi|à lire aussi|"
-    r"kommentare|commentaires|commenti|comentários|comentarios|комментарии|отзывы|reacties|komentarze|"
-    r"добавить (отзыв|комментарий)|deixe (seu|um) comentário|lascia un commento|laisser un commentaire|"
-    r"kommentar schreiben|deja un comentario|самые (популярные|читаемые)( [\w ]{1,30})?|más (populares|leídas)|"
-    r"mais (populares|lidas)|les plus (lus|populaires)|meistgelesen|più letti)\W*$"
-)
-# "About <Name>" (a closing bio or company blurb): the name is capitalised
-_END_CUE_ABOUT = re.compile(r"^\W*(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ][\w.&'-]*)"
-                            r"( (?-i:[A-ZÀ-Þ&][\w.&'-]*)){0,3}\W*$", re.I)
-# an end-of-article cue glued by the scrape to the teaser headlines that follow it
-# ("Related Tags Transportation Travel ...", "Recommended Stories Yep, There's a ...")
-_GLUED_CUE = re.compile(r"^\W*(?i:related( (articles?|stories|posts|tags|topics|content|coverage|videos))?|"
-                        r"(you )?(may|might) also like|recommended( (for you|stories|articles|videos))?|"
-                        r"read (more|next)|more (from|in|on|about) [\w ]{1,30}?|trending( now| stories)?|"
-                        r"most (popular|read|viewed))\s*:?\s+[A-Z0-9\"“‘']")
-# pieces of a byline block: "By", a handle, an e-mail address, a dateline of date and time
-_BYLINE_BIT = re.compile(r"^\W*(by:?|@\w{2,30}|[\w.+-]+@[\w-]+\.[\w.-]+|"
-                         r"(updated:? |published:? |posted:? )?([A-Z][a-z]{2,8},? )?[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4},? "
-                         r"(at )?\d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)\W*$", re.I)
-_ABOUT_CUE = re.compile(r"^\W*(about|über|à propos de|sobre|acerca de) (?-i:[A-ZÀ-Þ])", re.I)
-_EMBED_CREDIT = re.compile(r"^\W*[—–-]\s|\(@\w+\)")
-_TEASER_CUE = re.compile(r"(keep reading|show less|read more|continue reading|read full (story|article))\W*$", re.I)
-_DATE = r"(\w+ \d{1,2},? \d{4}|\d{1,2}\.? \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-_TIME = r"\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?"
-# a comment header: "[Name] [on] January 10, 2022 at 7:26 pm [said:]", or "3 days ago"
-_COMMENT_DATE = re.compile(
-    r"^\W*([\w().'@-]+ ){0,4}?(on )?" + _DATE + r",? (at )?" + _TIME + r"\W*((said|says|wrote|writes)\W*)?$"
-    r"|^\W*\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago( at " + _TIME + r")?\W*$",
-    re.I,
-)
-_COMMENT_CUE = re.compile(r"^\W*(\d+\s*)?(comments?|reply|replies|leave a (reply|comment)|"
-                          r"your email address will not be published.*|log in to (reply|comment).*)\W*$", re.I)
-_NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail address|abonn|inscreva|подпис")
-# a caption or credit: a label at the start ("Photo:", "In this file photo"), or a credit anywhere
-_CAPTION_START = re.compile(r"\W*(?:(image|photo|picture|foto|credit|source|illustration|file photo|"
-                            r"top photo|video)( credit)?s?\s*[:|]|"
-                            r"in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b)")
-_CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bap photo\b|"
-                          r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$")
-# a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
-# in a scrape the line before it is the photo's caption
-_PHOTO_CREDIT = re.compile(r"^\W*(\((image|photo|picture|foto)s?\s*:[^()]{1,40}\)|"
-                           r"[^.!?]{0,60}\b(getty images|shutterstock|ap photo|afp|reuters|epa|istock)\b[^.!?]{0,30})\W*$",
-                           re.I)
-_AUTHOR = re.compile(r"^\W*(written by|about the author|by\s+[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}\s*$)|"
-                     r"^[\w.@()' -]{3,60}\bis (a |an |the )?[\w\s,-]{0,60}(writer|reporter|editor|correspondent|fellow|"
-                     r"professor|columnist|journalist|author|contributor|director|dean|analyst|researcher)\b",
-                     re.I)
-_DISCLAIMER = re.compile(r"^\W*(the )?(views|opinions) expressed|^\W*this (article|story) (was|is|has been) "
-                         r"(originally )?(published|produced|written|updated)", re.I)
-_FOOTER = re.compile(r"©|\(c\) ?\d{4}|copyright|all rights reserved|privacy policy|terms (of|and) "
-                     r"(use|service|conditions)|cookie")
-_SOCIAL = re.compile(r"^\W*(follow us|share( on| this)?|tweet|facebook|twitter|linkedin|whatsapp|"
-                     r"pinterest|reddit|email|print|connect with us|copy link)\b", re.I)
-_ADVERT = re.compile(r"^\W*(advertisement|advertising|advert|sponsored|ad|anzeige|publicidade|publicité|"
-                     r"pubblicità|publicidad|реклама|(continue reading|story continues|article continues) below)\W*$",
-                     re.I)
-# page machinery left in the text: an unrendered shortcode ("[button link=...]"), a script notice
-_MACHINERY = re.compile(r"^\s*\[/?(?-i:[a-z_]+)(\s[^\]=]+=[^\]]*)?\]\s*$|\brequires javascript\b|"
-                        r"\b(please )?enable javascript\b", re.I)
-# a caption ends with its credit: "... Credit: ESA", "... (Photo: C-SPAN)"
-_CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,60}\W*$")
 
 # Class/id words. A block's hints are its containers' words, lower case a-z, one space
 # apart (see segment_html), so a word is a token of ``hints.split()``.
@@ -138,73 +57,13 @@ class Classification:
     title: str | None
 
 
-# The substring tests below are necessary conditions of the pattern that follows them:
-# they are cheap, and most blocks fail them.
-
-def _caption(seg: Segment) -> bool:
-    low = seg.low
-    if _CAPTION_START.match(low):
-        return True
-    return ("photo" in low or "/" in low or "getty" in low or "shutterstock" in low
-            or ("(" in low and ("(image" in low or "(credit" in low or "(foto" in low))) \
-        and bool(_CAPTION_ANY.search(low))
-
-
-def _machinery(seg: Segment) -> bool:
-    return ("[" in seg.text or "javascript" in seg.low) and bool(_MACHINERY.search(seg.text))
-
-
-def _comment_date(seg: Segment) -> bool:
-    # every comment header holds a time ("7:26") or an "ago"
-    return (":" in seg.text or "." in seg.text or "ago" in seg.low) and bool(_COMMENT_DATE.match(seg.text))
-
-
-def _advert(seg: Segment, w: int) -> bool:
-    # an advert label is at most three words (CJK punctuation aside)
-    return (w <= 3 or not seg.text.isascii()) and bool(_ADVERT.match(seg.text))
-
-
-def _comment_cue(seg: Segment) -> bool:
-    low = seg.low
-    return ("comment" in low or "repl" in low or "published" in low or "log in" in low) \
-        and bool(_COMMENT_CUE.match(seg.text))
-
-
-def _author(seg: Segment) -> bool:
-    low = seg.low
-    return ("by" in low or "is " in low or "author" in low) and bool(_AUTHOR.match(seg.text))
-
-
-def _disclaimer(seg: Segment) -> bool:
-    low = seg.low
-    return ("expressed" in low or "this" in low) and bool(_DISCLAIMER.match(seg.text))
-
-
-def _end_cue(seg: Segment) -> bool:
-    return bool(_END_CUE_LOW.match(seg.low) or _END_CUE_ABOUT.match(seg.text))
-
-
-# ASCII bytes: a word character (\w in ASCII: letter, digit, "_") becomes "a", the rest a space
-_ASCII_WORD_BYTES = bytes(97 if chr(c).isalnum() or c == 95 else 32 for c in range(128)) + b" " * 128
-
-
-def _words(text: str) -> int:
-    """The number of word tokens (runs of word characters; CJK text: characters / 1.7)."""
-    if text.isascii():  # the same count, several times faster than the pattern: word starts
-        marks = text.encode("ascii").translate(_ASCII_WORD_BYTES)
-        return marks.count(b" a") + (marks[:1] == b"a")
-    n = len(_WORD.findall(text))
-    cjk = len(_CJK.findall(text))
-    return max(n, int(cjk / 1.7)) if cjk else n
-
-
 def _ends_prose(t: str) -> bool:
     """Ends with a sentence or clause mark, then closing quotes or brackets."""
     end = t.rstrip().rstrip(_CLOSERS)
     return bool(end) and end[-1] in _PROSE_END
 
 
-def _is_prose(seg: Segment, w: int) -> bool:
+def _is_prose(seg: Segment, w: int, caps: int, tokens: int) -> bool:
     t = seg.text
     if w < 7:
         return False
@@ -214,13 +73,13 @@ def _is_prose(seg: Segment, w: int) -> bool:
             return False
     if w >= 30:
         return True
-    return len(_CAP_WORD.findall(t)) / max(1, len(t.split())) < 0.6
+    return caps / max(1, tokens) < 0.6
 
 
 _FRAGMENT_START = re.compile(r"^[a-zà-ÿа-я,;:)\]’”]")
 
 
-def _is_fragment(t: str, w: int) -> bool:
+def _is_fragment(t: str, w: int, caps: int, tokens: int) -> bool:
     """A piece of a sentence that a scrape broke at an inline element: it starts
     in lower case, or it runs on (ends with a comma or a lower-case word) with
     few capitalised words."""
@@ -228,15 +87,16 @@ def _is_fragment(t: str, w: int) -> bool:
         return w >= 2
     if w < 6 or not (t[-1:] == "," or t[-1:].islower()):
         return False
-    return len(_CAP_WORD.findall(t)) / len(t.split()) < 0.4
+    return caps / tokens < 0.4
 
 
-def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True) -> float:
+def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True, caps: int = 0,
+           tokens: int = 1) -> float:
     if prose:
         s = float(w) if w >= 20 else 0.6 * w
     elif w >= 25 and not seg.in_list:
         s = 0.3 * w
-    elif not html and _is_fragment(seg.text, w):
+    elif not html and _is_fragment(seg.text, w, caps, tokens):
         s = 0.1  # neutral: neither body nor a gap in it
     else:
         s = -(2.0 + 0.3 * min(w, 20))
@@ -275,20 +135,20 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
     """Split [start, end) at runs of ``gap`` or more non-positive blocks and keep the
     strongest island, with neighbours at least a quarter as strong (a body split by an
     embedded widget stays whole; a teaser after a chrome gap does not join it)."""
-    islands: list[list[int]] = []  # [first, end) of each island
+    spans: list[tuple[int, int]] = []  # [first, end) of each island
     run = 0
     cur_start = start
     for k in range(start, end):
         if scores[k] <= 0:
             run += 1
             if run == gap:
-                islands.append([cur_start, k - gap + 1])
+                spans.append((cur_start, k - gap + 1))
         else:
             if run >= gap:
                 cur_start = k
             run = 0
-    islands.append([cur_start, end])
-    islands = [(a, b, sum(max(0.0, x) for x in scores[a:b])) for a, b in islands if b > a]
+    spans.append((cur_start, end))
+    islands = [(a, b, sum(max(0.0, x) for x in scores[a:b])) for a, b in spans if b > a]
     if len(islands) <= 1:
         return start, end
     best = max(range(len(islands)), key=lambda m: islands[m][2])
@@ -327,7 +187,7 @@ def _article_container(segs, words, prose, scores, end_cue, start: int, end: int
             parent_of[p[-3]] = p[-4] if len(p) >= 4 else None
     if not credit:
         return start, end
-    top = max(credit, key=credit.get)
+    top = max(credit, key=credit.__getitem__)
     chosen = {top}
     par = parent_of.get(top)
     if par is not None:
@@ -402,7 +262,7 @@ def _hint_facts(hints: str) -> _HintFacts:
 
 
 @lru_cache(maxsize=16384)
-def _hint_caption(hints: str) -> bool:
+def _hintcaption(hints: str) -> bool:
     return not _HINT_CAPTION.isdisjoint(hints[-80:].split())
 
 
@@ -478,8 +338,8 @@ def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool
     for j in range(cue + 1, min(end, cue + span)):
         seg = segs[j]
         # labels that repeat inside articles too: adverts, photo credits, the cues of inline boxes
-        if (not prose[j] and words[j] <= 12 and not _advert(seg, words[j]) and not _caption(seg)
-                and not _CREDIT_END.search(seg.low) and not _end_cue(seg)):
+        if (not prose[j] and words[j] <= 12 and not advert(seg, words[j]) and not caption(seg)
+                and not credit_end(seg) and not end_cue(seg)):
             key = seg.text.casefold()
             seen[key] = seen.get(key, 0) + 1
             if seen[key] >= 3:
@@ -492,13 +352,12 @@ def _closing_list(segs, words, prose, in_container: set[int], end: int, least: i
     article's own container (no links, no boilerplate hints): part of the article."""
     k = end - 1
     while k >= 0 and k in in_container and not prose[k] and 2 <= words[k] <= 30 \
-            and not (_author(segs[k]) or _caption(segs[k])):
+            and not (author(segs[k]) or caption(segs[k])):
         k -= 1
     return end - 1 - k >= least
 
 
 _WEAK_REGION = 60  # a region weighing less holds no real prose article (a table or list page)
-_DIGIT = re.compile(r"\d")
 
 
 def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -> bool:
@@ -506,14 +365,14 @@ def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -
     links and no boilerplate container; text (no links to tell): prose, or a short
     line holding a figure (a score, a date, a position)."""
     t = seg.text
-    if strong or _SOCIAL.match(t) or _advert(seg, w) or _FOOTER.search(seg.low) or _NEWSLETTER.search(seg.low):
+    if strong or social(seg) or advert(seg, w) or footer(seg) or newsletter(seg):
         return False
     if html:
         if seg.link_chars > 0.3 * len(t):
             return False
         facts = _hint_facts(seg.hints) if seg.hints else None
         return not (facts and (facts.bad or facts.strong))
-    return prose or (w <= 30 and bool(_DIGIT.search(t)))
+    return prose or (w <= 30 and has_digit(seg))
 
 
 def _structured_body(segs, words, prose, strong, html: bool, start: int, end: int) -> tuple[int, int]:
@@ -585,7 +444,7 @@ def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) 
     """Indices of short lines that repeat within a few lines (teaser-card headlines).
     Attribution lines of embedded posts ("— Name (@handle) date") repeat too, inside
     articles, and are left out."""
-    out = set()
+    out: set[int] = set()
     folded = [s.text.casefold() for s in segs]
     where: dict[str, list[int]] = {}
     for j, key in enumerate(folded):
@@ -594,28 +453,27 @@ def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) 
         if not 5 <= words[i] <= 25:
             continue
         same = where[folded[i]]
-        if len(same) > 1 and not _EMBED_CREDIT.search(s.text):
+        if len(same) > 1 and not embed_credit(s):
             out.update(x for j in same if i < j <= i + window for x in (i, j))
     return out
 
 
 def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, comment_date: bool) -> tuple[str, str]:
-    t = seg.text
-    if _advert(seg, w):
+    if advert(seg, w):
         return "advertisement", "advertisement label"
-    if _caption(seg):
+    if caption(seg):
         return "caption", "caption/credit cue"
-    if comment_date or _comment_cue(seg):
+    if comment_date or comment_cue(seg):
         return "comments", "comment date/author line"
-    if w <= 40 and _NEWSLETTER.search(seg.low):
+    if w <= 40 and newsletter(seg):
         return "newsletter", "subscribe/newsletter cue"
-    if w <= 60 and _FOOTER.search(seg.low):
+    if w <= 60 and footer(seg):
         return "footer", "copyright/legal cue"
-    if w <= 8 and _SOCIAL.match(t):
+    if w <= 8 and social(seg):
         return "navigation", "social/share cue"
-    if after_body and _author(seg):
+    if after_body and author(seg):
         return "author", "author bio cue"
-    if after_body and _disclaimer(seg):
+    if after_body and disclaimer(seg):
         return "footer", "disclaimer"
     if section:
         return section, f"inside {section} section"
@@ -626,21 +484,6 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, commen
         return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
     return "navigation", "before the article start"
 
-
-_SECTION_OF_CUE = (
-    (re.compile(r"comment|coment|koment|kommentar|коммент|отзыв|reacties|reply|conversation|discussion|"
-                r"responses?", re.I), "comments"),
-    (re.compile(r"newsletter|subscribe|sign up", re.I), "newsletter"),
-    (re.compile(r"author|written by", re.I), "author"),
-    (re.compile(r"share|tags?|topics?|filed", re.I), "navigation"),
-)
-
-
-def _section_kind(text: str) -> str:
-    for pat, kind in _SECTION_OF_CUE:
-        if pat.search(text):
-            return kind
-    return "related"
 
 
 def classify(segs: list[Segment], *, html: bool = False, page_title: str | None = None,
@@ -655,19 +498,20 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     n = len(segs)
     if n == 0:
         return Classification([], "", None)
-    words = [_words(s.text) for s in segs]
-    prose = [_is_prose(s, w) for s, w in zip(segs, words)]
+    mark(segs)
+    words, tokens, caps = block_counts([s.text for s in segs])
+    prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
     deadline.check()
     trust_bad = not html or _hints_informative(segs, words, prose)
-    scores = [_score(s, w, p, html, trust_bad) for s, w, p in zip(segs, words, prose)]
+    scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
-    end_cue = [_end_cue(s) for s in segs]
-    comment_date = [_comment_date(s) for s in segs]
-    glued = [not prose[i] and 13 <= words[i] <= 60 and bool(_GLUED_CUE.match(s.text)) for i, s in enumerate(segs)]
-    strong = [(words[i] <= 12 and end_cue[i]) or glued[i] for i in range(n)]  # a boundary line
+    end_cues = [end_cue(s) for s in segs]
+    comment_dates = [comment_date(s) for s in segs]
+    glued = [not prose[i] and 13 <= words[i] <= 60 and glued_cue(s) for i, s in enumerate(segs)]
+    strong = [(words[i] <= 12 and end_cues[i]) or glued[i] for i in range(n)]  # a boundary line
     deadline.check()
     for i in range(n):
-        if strong[i] or (words[i] <= 12 and comment_date[i]):
+        if strong[i] or (words[i] <= 12 and comment_dates[i]):
             scores[i] = min(scores[i], -10.0)
     repeats = _repeated_headlines(segs, words)
     for i in repeats:
@@ -676,17 +520,17 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for i in teaser_list:
         scores[i] = min(scores[i], -3.0)
     is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
-    for i, t in enumerate(is_template):
-        if t:
+    for i, tp in enumerate(is_template):
+        if tp:
             scores[i] = min(scores[i], -5.0)
     for i, s in enumerate(segs):
-        if words[i] <= 120 and scores[i] > 0 and (_FOOTER.search(s.low) or _disclaimer(s)):
+        if words[i] <= 120 and scores[i] > 0 and (footer(s) or disclaimer(s)):
             scores[i] = -0.5 * scores[i]
     deadline.check()
     start, end = _max_run(scores)
     # Comment threads come after the article: prefer the best run before the
     # first comment line when it holds a real article.
-    dates = [k for k in range(n) if words[k] <= 12 and comment_date[k]]
+    dates = [k for k in range(n) if words[k] <= 12 and comment_dates[k]]
     thread = next((a for a, b in zip(dates, dates[1:]) if b - a <= 40), None)
     if thread is not None and thread < end:
         a, b = _max_run(scores[:thread])
@@ -706,7 +550,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             break
     in_container: set[int] = set()  # HTML: short blocks of the article's own container
     if html:
-        start, end = _article_container(segs, words, prose, scores, end_cue, start, end, in_container, trust_bad)
+        start, end = _article_container(segs, words, prose, scores, end_cues, start, end, in_container, trust_bad)
 
     # Cut at the first strong end-of-article boundary once the body is under way.
     # A "Related" box set inside the article is skipped when long prose resumes right after it.
@@ -722,10 +566,10 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             end = k
             break
         if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
-                k in repeats or comment_date[k])):
+                k in repeats or comment_dates[k])):
             # an "About <name>" heading opens the closing bio or company blurb: nothing resumes after it
-            resume = None if _ABOUT_CUE.match(t) else _resumes_after_widget(
-                words, prose, scores, end_cue, comment_date, k, end, acc, html)
+            resume = None if about_cue(segs[k]) else _resumes_after_widget(
+                words, prose, scores, end_cues, comment_dates, k, end, acc, html)
             if resume is None:
                 cut_reason = t
                 end = k
@@ -737,8 +581,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         k += 1
 
     # Teaser cards: the prose just before a "keep reading" cue, back to the card's headline.
-    teaser = set()
-    cues = [k for k in range(start, n) if words[k] <= 6 and _TEASER_CUE.search(segs[k].text)]
+    teaser: set[int] = set()
+    cues = [k for k in range(start, n) if words[k] <= 6 and teaser_cue(segs[k])]
     for k in cues if len(cues) >= 2 else ():  # cards come in series
         j, mass = k - 1, 0
         while j >= start and prose[j] and k - j <= 3:
@@ -750,12 +594,12 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         if k <= end + 1 and j > start:
             end = min(end, j + 1)
     # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
-    while start < end and (scores[start] < 1 or _caption(segs[start])):
+    while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
     if html:
         start = _skip_gallery(segs, scores, start, end)
-    while end > start and (scores[end - 1] < 1 or _author(segs[end - 1]) or _caption(segs[end - 1])
-                           or _disclaimer(segs[end - 1])):
+    while end > start and (scores[end - 1] < 1 or author(segs[end - 1]) or caption(segs[end - 1])
+                           or disclaimer(segs[end - 1])):
         if _closing_list(segs, words, prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1
@@ -770,7 +614,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for k in range(start, end):
         where.setdefault(segs[k].text.casefold(), []).append(k)
     echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
-    title = _find_title(segs, words, prose, end_cue, start, page_title)
+    title = _find_title(segs, words, prose, end_cues, start, page_title)
     blocks: list[Block] = []
     section: str | None = None
     main_parts: list[str] = []
@@ -782,22 +626,22 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             label, reason = MAIN, "inside the article region"
             if k in inline_widget:
                 label, reason = "related", "box inside the article (the article resumes after it)"
-            elif words[k] <= 12 and not prose[k] and _BYLINE_BIT.match(t):
+            elif words[k] <= 12 and not prose[k] and byline_bit(s):
                 label, reason = "author", "byline or dateline"
-            elif _advert(s, words[k]):
+            elif advert(s, words[k]):
                 label, reason = "advertisement", "advertisement label"
-            elif words[k] <= 40 and _machinery(s):
+            elif words[k] <= 40 and machinery(s):
                 label, reason = "boilerplate", "page machinery (shortcode, script notice)"
-            elif words[k] <= 25 and _NEWSLETTER.search(s.low):
+            elif words[k] <= 25 and newsletter(s):
                 label, reason = "newsletter", "subscribe/newsletter cue"
-            elif s.tag == "figcaption" or (s.hints and _hint_caption(s.hints)):
+            elif s.tag == "figcaption" or (s.hints and _hintcaption(s.hints)):
                 label, reason = "caption", "figure caption (DOM)"
-            elif words[k] <= 60 and _CREDIT_END.search(s.low):
+            elif words[k] <= 60 and credit_end(s):
                 label, reason = "caption", "caption ending in a credit"
             elif not html and words[k] <= 50 and k + 1 < n and words[k + 1] <= 5 \
-                    and _PHOTO_CREDIT.match(segs[k + 1].text):
+                    and photo_credit(segs[k + 1]):
                 label, reason = "caption", "caption: the line before a photo credit"
-            elif not prose[k] and words[k] <= 40 and _caption(s):
+            elif not prose[k] and words[k] <= 40 and caption(s):
                 label, reason = "caption", "caption/credit cue"
             elif not prose[k] and words[k] <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
                 label, reason = "navigation", "link block inside the article"
@@ -808,10 +652,10 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         else:
             after = k >= end
             if after and strong[k]:
-                section = _section_kind(t)
-            if after and (comment_date[k] or _comment_cue(s)):
+                section = section_kind(t)
+            if after and (comment_dates[k] or comment_cue(s)):
                 section = "comments"
-            if after and k + 1 < n and comment_date[k + 1] and words[k] <= 6:
+            if after and k + 1 < n and comment_dates[k + 1] and words[k] <= 6:
                 section = "comments"
             if k in teaser or (after and k in repeats):
                 label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
@@ -824,7 +668,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             elif not after and prose[k]:
                 label, reason = "boilerplate", "prose before the article (standfirst or teaser)"
             else:
-                label, reason = _kind_of(s, words[k], after, section if after else None, comment_date[k])
+                label, reason = _kind_of(s, words[k], after, section if after else None, comment_dates[k])
             if k == end and cut_reason is not None:
                 reason = f"end-of-article boundary: {cut_reason[:40]!r}"
         blocks.append(Block(t, label, reason, s.tag, s.para))
@@ -842,7 +686,7 @@ def _find_title(segs, words, prose, end_cue, start, page_title) -> int | None:
     best, best_key = None, None
     for k in range(max(0, start - 12), start):
         t = segs[k].text
-        if not 4 <= words[k] <= 30 or end_cue[k] or _caption(segs[k]) or _SOCIAL.match(t):
+        if not 4 <= words[k] <= 30 or end_cue[k] or caption(segs[k]) or social(segs[k]):
             continue
         if prose[k] and not re.search(r"[?!]\W*$", t):
             continue

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from .budget import NO_DEADLINE, Deadline
 
+ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
+
 __all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
 
 _TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
@@ -42,6 +44,10 @@ class Segment:
     # the text in lower case, for cue patterns written in lower case (scanning an
     # alternation of literals without IGNORECASE is several times faster)
     low: str = field(init=False, repr=False, compare=False)
+    # set for a whole page by cues.mark: the first word of ``low`` and which literal cue
+    # phrases the block holds (the cheap gates of the cue patterns; unknown: all open)
+    first: str | None = field(init=False, default=None, repr=False, compare=False)
+    flags: int = field(init=False, default=ALL_FLAGS, repr=False, compare=False)
 
     def __post_init__(self):
         self.low = self.text.lower()
@@ -58,7 +64,8 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     para = 0
     prev_blank = True
     started = False
-    text = last = None  # the open segment's text and its last line
+    text: str | None = None  # the open segment's text
+    last = ""  # and its last line
     text_para = 0
     for n, line in enumerate(raw.splitlines()):
         if not n & 0xFFF:
