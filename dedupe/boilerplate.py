@@ -262,7 +262,7 @@ def _hint_facts(hints: str) -> _HintFacts:
 
 
 @lru_cache(maxsize=16384)
-def _hintcaption(hints: str) -> bool:
+def _hint_caption(hints: str) -> bool:
     return not _HINT_CAPTION.isdisjoint(hints[-80:].split())
 
 
@@ -634,7 +634,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 label, reason = "boilerplate", "page machinery (shortcode, script notice)"
             elif words[k] <= 25 and newsletter(s):
                 label, reason = "newsletter", "subscribe/newsletter cue"
-            elif s.tag == "figcaption" or (s.hints and _hintcaption(s.hints)):
+            elif s.tag == "figcaption" or (s.hints and _hint_caption(s.hints)):
                 label, reason = "caption", "figure caption (DOM)"
             elif words[k] <= 60 and credit_end(s):
                 label, reason = "caption", "caption ending in a credit"

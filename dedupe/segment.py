@@ -23,6 +23,13 @@ _LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]
 _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|sponsored|facebook|twitter|"
                          r"e-?mail|share|print|whatsapp|linkedin|pinterest|reddit|getty images|"
                          r"(photo|image|video)( credit)?:?)$", re.I)
+# Letters that re.IGNORECASE matches to letters of the cue words though str.lower()
+# keeps them apart: dotless ı and İ (lowered to i + U+0307) for i, long ſ for s, old
+# Cyrillic letter forms. Segment.low folds them, so that a cue pattern over the
+# lower-cased text, and the gates in front of the case-insensitive ones, agree with
+# case-insensitive matching.
+_CASE_EXTRA = re.compile("[\u0131\u017f\u0307\u1c80-\u1c85]")
+_CASE_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
 _HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
 
 
@@ -41,8 +48,8 @@ class Segment:
     heading: bool = False
     in_list: bool = False
     path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
-    # the text in lower case, for cue patterns written in lower case (scanning an
-    # alternation of literals without IGNORECASE is several times faster)
+    # the text in lower case (and _CASE_FOLD), for cue patterns written in lower case
+    # (scanning an alternation of literals without IGNORECASE is several times faster)
     low: str = field(init=False, repr=False, compare=False)
     # set for a whole page by cues.mark: the first word of ``low`` and which literal cue
     # phrases the block holds (the cheap gates of the cue patterns; unknown: all open)
@@ -50,7 +57,10 @@ class Segment:
     flags: int = field(init=False, default=ALL_FLAGS, repr=False, compare=False)
 
     def __post_init__(self):
-        self.low = self.text.lower()
+        low = self.text.lower()
+        if not low.isascii() and _CASE_EXTRA.search(low):
+            low = low.replace("i\u0307", "i").translate(_CASE_FOLD)
+        self.low = low
 
 
 def looks_like_html(raw: str) -> bool:

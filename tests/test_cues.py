@@ -1,0 +1,71 @@
+"""The cheap gates in front of the cue patterns and the page-wide counts are speedups
+only: they must never change an answer. Each cue is asked of segments that
+:func:`dedupe.cues.mark` has seen (gates in use) and of copies it has not (gates
+open, so the pattern alone decides); the answers must agree. The numpy counts
+must equal the per-block regular-expression counts."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedupe import cues
+from dedupe.segment import Segment
+from dedupe.textstats import _one_by_one, block_counts
+
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# words that start or fill cue phrases, in several cases and languages, and some that do not
+CUE_WORDS = sorted(cues._END_CUE_FIRST | cues._ADVERT_FIRST | cues._SOCIAL_FIRST | cues._CAPTION_FIRST
+                   | cues._COMMENT_FIRST | cues._DISCLAIMER_FIRST | cues._AUTHOR_FIRST | cues._GLUED_FIRST
+                   | cues._ABOUT_FIRST)
+FILLERS = ["this", "article", "also", "like", "from", "the", "a", "Jane", "Doe", "is", "reporter", "by", "on",
+           "January", "10,", "2022", "at", "7:26", "pm", "said:", "ago", "3", "days", "Photo:", "(Photo:",
+           "Getty", "Images", "Credit:", "ESA", "©", "2024", "cookie", "policy", "subscribe", "newsletter",
+           "Read", "More", "keep", "reading", "below", "Stories", "Reply", "(AP)", "/", "Reuters", "12comments",
+           "İstanbul", "ſhare", "ı", "関連記事", "관련", "기사", "—", "’", "…", "[button", "link=x]", "javascript"]
+WORD = st.sampled_from(CUE_WORDS) | st.sampled_from(FILLERS) | st.sampled_from([w.upper() for w in CUE_WORDS]) \
+    | st.sampled_from([w.title() for w in CUE_WORDS])
+PUNCT = st.sampled_from(["", "", "", "- ", "» ", "• ", "1. ", "(", "“", "#"])
+LINE = st.tuples(PUNCT, st.lists(WORD, min_size=1, max_size=9), st.sampled_from(["", "", ":", ".", " »", "?"])) \
+    .map(lambda t: t[0] + " ".join(t[1]) + t[2])
+PAGE = st.lists(LINE, min_size=1, max_size=25)
+
+
+def _unmarked(text: str) -> Segment:
+    return Segment(text)  # first word unknown, every flag set: the gates let everything through
+
+
+@FAST
+@given(PAGE)
+def test_gates_never_change_an_answer(lines):
+    segs = [Segment(t) for t in lines]
+    cues.mark(segs)
+    assert [s.first for s in segs] != [None] * len(segs)
+    for seg in segs:
+        ref = _unmarked(seg.text)
+        w = len(seg.text.split())
+        for name in ("end_cue", "about_cue", "glued_cue", "teaser_cue", "caption", "credit_end", "comment_date",
+                     "comment_cue", "author", "disclaimer", "footer", "newsletter", "social"):
+            f = getattr(cues, name)
+            assert f(seg) == f(ref), (name, seg.text)
+        assert cues.advert(seg, w) == cues.advert(ref, w), seg.text
+
+
+def test_a_block_with_a_line_break_leaves_the_gates_open():
+    segs = [Segment("Related\nstories"), Segment("Share")]
+    cues.mark(segs)
+    assert segs[0].first is None and segs[1].first is None
+
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60) \
+    | st.sampled_from(["İstanbul Σ ς", "e\u0301te", "😀 word 𠀀字", "Ⅻ ① ٣ x_y", "\u3042\u4e00\uac00 ab", "À × Þ"])
+
+
+@FAST
+@given(st.lists(TEXT, min_size=1, max_size=20))
+def test_page_counts_equal_block_by_block_counts(texts):
+    texts = [" ".join(t.split()) or "x" for t in texts]  # blocks as the segmenters make them
+    assert block_counts(texts) == _one_by_one(texts)
+
+
+def test_counts_fall_back_for_blocks_with_line_breaks_or_empty_ones():
+    texts = ["one two\nThree", "", "Four"]
+    assert block_counts(texts) == _one_by_one(texts) == ([3, 0, 1], [3, 0, 1], [1, 0, 1])
