@@ -1,6 +1,7 @@
 """Cleaning as a pipeline step, and the single gate that normalises input."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from typing import Iterable, Iterator
@@ -8,7 +9,7 @@ from typing import Iterable, Iterator
 from .boilerplate import classify
 from .budget import Deadline, OverBudget
 from .config import DEFAULTS, Config
-from .document import Document
+from .document import Block, Document
 from .errors import ConfigError
 from .segment import looks_like_html, segment_html, segment_text
 
@@ -96,11 +97,11 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     With ``config.template_min_stories`` > 0 this makes two passes: a first
     deduplication groups copies of one story, blocks seen in that many distinct
     stories become template, documents holding template blocks are classified
-    again, and the final deduplication runs on the improved main texts. The
-    documents are held in memory for the second pass, but not their raw inputs
-    (the bulk of an HTML page): those wait in an unlinked temporary file and are
-    put back as each document is passed on. Set ``template_min_stories=0`` for a
-    single streaming pass.
+    again, and the final deduplication runs on the improved main texts. Between
+    the passes each document waits with its raw input, title, text and blocks
+    (nearly all of its size) in an unlinked temporary file; they are put back,
+    unchanged, as it goes on. Set ``template_min_stories=0`` for a single
+    streaming pass.
     """
     from .cluster import Deduplicator
     from .template import TemplateEvidence, block_key
@@ -109,18 +110,26 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     if config.template_min_stories <= 0:
         yield from dd.process(docs)
         return
-    with _RawSpill() as spill:
-        held = [spill.put(d) for d in docs]
-        first = Deduplicator(config.replace(keep="first"))
-        list(first.process(held))
-        template = TemplateEvidence(config.template_min_stories).update(held).template()
-        if template:
-            for d in held:
-                if d.ok and any(block_key(b.text) in template for b in d.blocks):
-                    clean_document(spill.get(d), config, template)
-                    spill.put(d)
-        for d in dd.process(_handed_on(held)):
-            yield spill.get(d, release=True)
+    with _Spill() as spill:
+        evidence = TemplateEvidence(config.template_min_stories)
+        held = []
+        # the first pass streams: each document adds its evidence once its story is known
+        for d in Deduplicator(config.replace(keep="first")).process(spill.put_raw(d) for d in docs):
+            if d.ok:
+                evidence.add(d)
+            held.append(spill.put_cleaned(d))
+        template = evidence.template()
+
+        def second_pass() -> Iterator[Document]:
+            for d in _handed_on(held):
+                spill.get_cleaned(d)
+                if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
+                    clean_document(spill.get_raw(d), config, template)
+                    spill.put_raw(d)  # back to the file until the document is handed on
+                yield d
+
+        for d in dd.process(second_pass()):
+            yield spill.get_raw(d, release=True)
 
 
 def _handed_on(held: list[Document]) -> Iterator[Document]:
@@ -131,36 +140,60 @@ def _handed_on(held: list[Document]) -> Iterator[Document]:
         yield held.pop()
 
 
-class _RawSpill:
-    """Raw inputs of held documents, kept in an unlinked temporary file instead of memory.
+class _Spill:
+    """Parts of held documents kept in an unlinked temporary file instead of memory.
 
-    :meth:`put` moves ``doc.raw`` to the file (once per document) and :meth:`get`
+    :meth:`put_raw` moves ``doc.raw`` there (once per document) and :meth:`get_raw`
     puts it back, exactly (lone surrogates pass through); ``release`` forgets where
-    it was, for the last time a document is handed back."""
+    it was, for the last time a document is handed back. :meth:`put_cleaned` and
+    :meth:`get_cleaned` do the same, once, for the title, text and blocks (as JSON,
+    which gives strings and numbers back exactly)."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
-        self._at: dict[int, tuple[int, int]] = {}  # id(doc) -> (offset, length)
+        self._raw: dict[int, tuple[int, int]] = {}  # id(doc) -> (offset, length)
+        self._cleaned: dict[int, tuple[int, int]] = {}
 
-    def __enter__(self) -> "_RawSpill":
+    def __enter__(self) -> "_Spill":
         return self
 
     def __exit__(self, *exc) -> None:
         self._file.close()
 
-    def put(self, doc: Document) -> Document:
+    def _write(self, data: bytes) -> tuple[int, int]:
+        self._file.seek(0, os.SEEK_END)
+        where = (self._file.tell(), len(data))
+        self._file.write(data)
+        return where
+
+    def _read(self, where: tuple[int, int]) -> bytes:
+        self._file.seek(where[0])
+        return self._file.read(where[1])
+
+    def put_raw(self, doc: Document) -> Document:
         if doc.raw is not None:
-            if id(doc) not in self._at:
-                data = doc.raw.encode("utf-8", "surrogatepass")
-                self._file.seek(0, os.SEEK_END)
-                self._at[id(doc)] = (self._file.tell(), len(data))
-                self._file.write(data)
+            if id(doc) not in self._raw:
+                self._raw[id(doc)] = self._write(doc.raw.encode("utf-8", "surrogatepass"))
             doc.raw = None
         return doc
 
-    def get(self, doc: Document, release: bool = False) -> Document:
-        where = self._at.pop(id(doc), None) if release else self._at.get(id(doc))
+    def get_raw(self, doc: Document, release: bool = False) -> Document:
+        where = self._raw.pop(id(doc), None) if release else self._raw.get(id(doc))
         if where is not None and doc.raw is None:
-            self._file.seek(where[0])
-            doc.raw = self._file.read(where[1]).decode("utf-8", "surrogatepass")
+            doc.raw = self._read(where).decode("utf-8", "surrogatepass")
+        return doc
+
+    def put_cleaned(self, doc: Document) -> Document:
+        if doc.ok:
+            record = [doc.title, doc.text, [list(b) for b in doc.blocks]]
+            self._cleaned[id(doc)] = self._write(json.dumps(record).encode("ascii"))
+            doc.title = doc.text = None
+            doc.blocks = []
+        return doc
+
+    def get_cleaned(self, doc: Document) -> Document:
+        where = self._cleaned.pop(id(doc), None)
+        if where is not None:
+            doc.title, doc.text, blocks = json.loads(self._read(where))
+            doc.blocks = [Block(*b) for b in blocks]
         return doc

@@ -7,13 +7,15 @@ pass, so copies of one article count once.
 """
 from __future__ import annotations
 
+from array import array
 from typing import Iterable
 
+import numpy as np
 import xxhash
 
 from .document import Document
 
-__all__ = ["TemplateEvidence", "block_key"]
+__all__ = ["TemplateEvidence", "block_key", "template_keys"]
 
 
 def block_key(text: str) -> int:
@@ -21,20 +23,56 @@ def block_key(text: str) -> int:
     return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8"))
 
 
+def template_keys(rows: np.ndarray, min_stories: int) -> np.ndarray:
+    """The block keys of ``rows`` (block key, story) seen in ``min_stories`` distinct
+    stories or more."""
+    rows = _distinct_rows(rows, min_stories)
+    if not len(rows):
+        return np.empty(0, np.uint64)
+    keys, counts = np.unique(rows[:, 0], return_counts=True)
+    return keys[counts >= min_stories]
+
+
+def _distinct_rows(rows: np.ndarray, cap: int) -> np.ndarray:
+    """Distinct (key, story) rows, sorted, at most ``cap`` per key (more stories than
+    the threshold tell nothing more)."""
+    if not len(rows):
+        return rows.reshape(0, 2)
+    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    rows = rows[new]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:, 0] != rows[:-1, 0]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
+    return rows[rank < cap]
+
+
 class TemplateEvidence:
     """Counts, per block, the distinct stories it appears in; blocks seen in at
-    least ``min_stories`` stories are template."""
+    least ``min_stories`` stories are template.
+
+    The evidence is kept as (block key, story hash) rows of two 64-bit numbers,
+    compacted now and then to distinct rows, at most ``min_stories`` per key: a
+    page adds a hundred or so keys, nearly all seen once, so a dict of sets
+    (~300 bytes a key) would dominate the memory of a large run."""
+
+    _COMPACT = 1 << 18  # rows gathered before a compaction
 
     def __init__(self, min_stories: int = 3):
         self.min_stories = min_stories
-        self._stories: dict[int, set[str]] = {}
+        self._rows = np.empty((0, 2), np.uint64)
+        self._keys = array("Q")  # rows not yet compacted
+        self._stories = array("Q")
 
     def add(self, doc: Document) -> None:
-        story = doc.cluster or doc.id
-        for b in doc.blocks:
-            s = self._stories.setdefault(block_key(b.text), set())
-            if len(s) < self.min_stories:
-                s.add(story)
+        story = xxhash.xxh3_64_intdigest((doc.cluster or doc.id).encode("utf-8", "surrogatepass"))
+        keys = {block_key(b.text) for b in doc.blocks}
+        self._keys.extend(keys)
+        self._stories.extend([story] * len(keys))
+        if len(self._keys) >= self._COMPACT:
+            self._compact()
 
     def update(self, docs: Iterable[Document]) -> "TemplateEvidence":
         for d in docs:
@@ -42,6 +80,12 @@ class TemplateEvidence:
                 self.add(d)
         return self
 
+    def _compact(self) -> None:
+        fresh = np.column_stack([np.frombuffer(self._keys, np.uint64), np.frombuffer(self._stories, np.uint64)])
+        self._rows = _distinct_rows(np.concatenate([self._rows, fresh]), self.min_stories)
+        self._keys, self._stories = array("Q"), array("Q")
+
     def template(self) -> frozenset[int]:
         """Keys of the blocks that are template."""
-        return frozenset(k for k, s in self._stories.items() if len(s) >= self.min_stories)
+        self._compact()
+        return frozenset(template_keys(self._rows, self.min_stories).tolist())

@@ -120,10 +120,10 @@ def test_template_evidence_counts_stories_not_documents():
     assert [d.duplicate_of for d in syndicated] == [None, "7-Site a footer text", "7-Site a footer text"]
 
 
-def test_template_pass_holds_raw_inputs_on_disk_and_hands_them_back_exactly():
-    """While the template pass holds documents, their raw inputs wait in a temporary
-    file (an HTML page is mostly markup); each comes back unchanged as its document
-    is passed on, including one re-cleaned with the template."""
+def test_template_pass_holds_documents_on_disk_and_hands_them_back_exactly():
+    """While the template pass holds documents, their raw inputs, titles, texts and
+    blocks wait in a temporary file; each comes back unchanged as its document is
+    passed on, and one re-cleaned with the template comes back re-cleaned."""
     from dedupe.pipeline import dedupe_documents
 
     promo = ("Our editors pick the best stories of the week and send them to all of our readers "
@@ -131,13 +131,35 @@ def test_template_pass_holds_raw_inputs_on_disk_and_hands_them_back_exactly():
     raws = ["Home\n\n" + "\n\n".join(" ".join(words(40, s * 10 + p)) + "." for p in range(6)) +
             f"\n\n{promo}\n\nCafé – naïve “quotes” {s}\n" for s in (1, 2, 3, 4)]
     docs = [Document(id=str(i), raw=r, format="text") for i, r in enumerate(raws)]
-    out = dedupe_documents(dedupe.clean_documents(docs))
+    one_at_a_time = Config(batch_size=1)  # the second pass takes documents back one by one
+    out = dedupe_documents(dedupe.clean_documents(docs), one_at_a_time)
     first = next(out)
     assert first.raw == raws[0]
-    assert all(d.raw is None for d in docs[1:])  # still held: their raw inputs are in the file
+    # still held: their raw inputs and cleaned contents are in the file
+    assert all(d.raw is None and d.text is None and d.title is None and not d.blocks for d in docs[1:])
     rest = list(out)
     assert [d.raw for d in [first, *rest]] == raws
     assert all(any(b.reason.startswith("site template") for b in d.blocks) for d in rest)
+    assert all(promo not in d.text and d.title is None for d in [first, *rest])
+
+
+def test_the_spill_gives_documents_back_exactly():
+    from dedupe.document import Block
+    from dedupe.pipeline import _Spill
+
+    odd = "naïve “quotes” \ud800 lone surrogate, \x00, 😀"
+    a = Document(id="a", raw=odd, title=odd, text=odd + "\n\nmore",
+                 blocks=[Block(odd, "main", "r", "p", 3), Block("x", "caption", "", "line", 0)])
+    b = Document(id="b", raw="", title=None, text="", blocks=[])
+    bad = Document(id="c", raw="broken", error="bad input")
+    before = [(d.raw, d.title, d.text, list(d.blocks), d.error) for d in (a, b, bad)]
+    with _Spill() as spill:
+        for d in (a, b, bad):
+            spill.put_cleaned(spill.put_raw(d))
+        assert a.raw is None and a.text is None and a.title is None and a.blocks == []
+        for d in (a, b, bad):
+            spill.get_raw(spill.get_cleaned(d), release=True)
+    assert [(d.raw, d.title, d.text, d.blocks, d.error) for d in (a, b, bad)] == before
 
 
 def test_template_pass_can_be_turned_off():

@@ -25,7 +25,7 @@ from ..config import Config
 from ..document import Document
 from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
 from ..pipeline import clean_document, clean_documents
-from ..template import block_key
+from ..template import block_key, template_keys as keys_in_stories
 
 __all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs",
            "verify_pairs", "emit_block_keys", "template_keys", "components", "first_copies", "resolve",
@@ -185,11 +185,8 @@ def emit_block_keys(part: Partition, stories: np.ndarray, buckets: int) -> list[
 
 def template_keys(min_stories: int, *pieces: np.ndarray) -> np.ndarray:
     """Template evidence, reduce side: the block keys seen in ``min_stories`` stories or more."""
-    arr = np.unique(np.concatenate(pieces), axis=0) if pieces else np.empty((0, 2), np.uint64)
-    if not len(arr):
-        return np.empty(0, np.uint64)
-    keys, counts = np.unique(arr[:, 0], return_counts=True)
-    return keys[counts >= min_stories]
+    rows = np.concatenate(pieces) if pieces else np.empty((0, 2), np.uint64)
+    return keys_in_stories(rows, min_stories)
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:
