@@ -440,12 +440,11 @@ def _teaser_lists(segs, words, prose) -> set[int]:
     return out
 
 
-def _repeated_headlines(segs: list[Segment], words: list[int], window: int = 8) -> set[int]:
-    """Indices of short lines that repeat within a few lines (teaser-card headlines).
-    Attribution lines of embedded posts ("— Name (@handle) date") repeat too, inside
-    articles, and are left out."""
+def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str], window: int = 8) -> set[int]:
+    """Indices of short lines that repeat within a few lines (teaser-card headlines);
+    ``folded`` holds the blocks' case-folded texts. Attribution lines of embedded
+    posts ("— Name (@handle) date") repeat too, inside articles, and are left out."""
     out: set[int] = set()
-    folded = [s.text.casefold() for s in segs]
     where: dict[str, list[int]] = {}
     for j, key in enumerate(folded):
         where.setdefault(key, []).append(j)
@@ -513,7 +512,8 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for i in range(n):
         if strong[i] or (words[i] <= 12 and comment_dates[i]):
             scores[i] = min(scores[i], -10.0)
-    repeats = _repeated_headlines(segs, words)
+    folded = [s.text.casefold() for s in segs]
+    repeats = _repeated_headlines(segs, words, folded)
     for i in repeats:
         scores[i] = min(scores[i], -5.0)
     teaser_list = _teaser_lists(segs, words, prose)
@@ -612,7 +612,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     # headline) counts once; text that recurs more often is the page's own structure
     where: dict[str, list[int]] = {}
     for k in range(start, end):
-        where.setdefault(segs[k].text.casefold(), []).append(k)
+        where.setdefault(folded[k], []).append(k)
     echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
     title = _find_title(segs, words, prose, end_cues, start, page_title)
     blocks: list[Block] = []

@@ -30,6 +30,9 @@ _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|spons
 # case-insensitive matching.
 _CASE_EXTRA = re.compile("[\u0131\u017f\u0307\u1c80-\u1c85]")
 _CASE_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
+_STANDALONE_MAX = 13  # its longest label ("advertisement", "photo credit:"): longer lines never match
+# the characters that _LOWER_START accepts first without looking further
+_LOWER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz,.;:!?)]%’”»–-") | frozenset(map(chr, range(0xE0, 0x100)))
 _HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
 
 
@@ -105,9 +108,10 @@ def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue the sentence of ``prev`` (same paragraph, inline break)?"""
     if prev[-1:] in "([“‘«„":
         return True  # a quotation or parenthesis opened: the sentence goes on
-    if prev[-1:] in _TERMINAL or _STANDALONE.match(prev):  # lines come without trailing spaces
-        return False
-    if _LOWER_START.match(nxt):
+    if prev[-1:] in _TERMINAL or (len(prev) <= _STANDALONE_MAX and _STANDALONE.match(prev)):
+        return False  # (lines come without trailing spaces)
+    c = nxt[:1]
+    if c in _LOWER_FIRST or ((c == '"' or c.isdecimal() or c.isspace()) and _LOWER_START.match(nxt)):
         return True
     if not (prev[-1:].isalpha() and prev[-1:].islower()) and prev[-1:] != ",":
         return False
