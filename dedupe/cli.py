@@ -281,8 +281,8 @@ def _explain_blocks(doc) -> None:
 @click.option("--index", "index_path", default=None,
               help="Persistent index reused across runs: a SQLite file, or redis://host:port/db (default: in memory).")
 @click.option("--template-stories", type=click.IntRange(0), default=D.template_min_stories, show_default=True,
-              help="A block seen in this many distinct stories is site template (two passes, "
-                   "documents held in memory); 0 for one streaming pass.")
+              help="A block seen in this many distinct stories is site template (two passes; "
+                   "between them documents wait in a temporary file); 0 for one streaming pass.")
 @_guard
 def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, verbose, drop_duplicates, index_path,
         **options):
@@ -313,7 +313,14 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
             if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
                 cleaned = _without_raw(cleaned)
             annotated = dedupe_documents(cleaned, cfg, deduplicator=dd)
-        for doc in annotated:
+        # with a template pass, the first document out comes once the whole input is read:
+        # from then on the bar counts the documents of the second pass
+        second_pass = not distributed and cfg.template_min_stories > 0
+        for n, doc in enumerate(annotated):
+            if second_pass:
+                if n == 0:
+                    run_.progress.second_pass(run_.read)
+                run_.progress.update()
             run_.write(doc, dedup=True, blocks=not no_blocks,
                        drop=drop_duplicates and doc.duplicate_of is not None)
     except BaseException:

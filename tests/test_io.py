@@ -332,3 +332,22 @@ def test_progress_bar_shows_docs_per_second_only_when_enabled():
     quiet = Progress(Meter(total=10), enabled=False)
     quiet.update()
     quiet.close()
+
+
+def test_progress_bar_counts_the_documents_of_a_second_pass():
+    """After the first pass has read the whole input (the byte bar at 100%), the bar
+    counts the documents the second pass hands on."""
+    meter, out = Meter(total=1000), io.StringIO()
+    bar = Progress(meter, enabled=True, file=out, delay=0)
+    meter.add(1000)
+    bar.update()
+    bar.second_pass(4)
+    for _ in range(4):
+        bar._next = 0  # force a refresh
+        bar.update()
+    bar.close()
+    assert "second pass" in out.getvalue() and "4/4" in out.getvalue()
+    quiet = Progress(Meter(total=10), enabled=False)
+    quiet.second_pass(3)
+    quiet.update()
+    quiet.close()

@@ -17,7 +17,8 @@ __all__ = ["Progress"]
 
 
 class Progress:
-    """Call :meth:`update` once per document written; :meth:`close` at the end."""
+    """Call :meth:`update` once per document cleaned (and, after :meth:`second_pass`,
+    once per document handed on); :meth:`close` at the end."""
 
     def __init__(self, meter: Meter, enabled: bool, file: IO[str] | None = None, delay: float = 1.0):
         self.meter = meter
@@ -25,15 +26,33 @@ class Progress:
         self._t0 = time.perf_counter()
         self._next = 0.0
         self._bar = None
+        self._by_docs = False  # a second pass: the bar counts documents, not bytes read
+        self._file = file or sys.stderr
         if enabled:
-            from tqdm import tqdm
-
             known = bool(meter.total)
             fmt = ("{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]" if known
                    else "{n_fmt} [{elapsed}{postfix}]")
-            self._bar = tqdm(total=meter.total if known else None, unit="B", unit_scale=True, unit_divisor=1024,
-                             file=file or sys.stderr, delay=delay, dynamic_ncols=True, bar_format=fmt,
-                             leave=False, mininterval=0)
+            self._bar = self._tqdm(total=meter.total if known else None, unit="B", unit_scale=True,
+                                   unit_divisor=1024, delay=delay, bar_format=fmt)
+
+    def _tqdm(self, **options):
+        from tqdm import tqdm
+
+        return tqdm(file=self._file, dynamic_ncols=True, leave=False, mininterval=0, **options)
+
+    def second_pass(self, total: int) -> None:
+        """From now on count documents, ``total`` of them, handed on by a second pass
+        (the template pass): its first pass has read the whole input, and a bar of
+        bytes read would stand at 100% while the second one runs."""
+        self._by_docs = True
+        self.docs = 0
+        self._t0 = time.perf_counter()
+        self._next = 0.0
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = self._tqdm(total=total, unit="doc", desc="second pass",
+                                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+                                              "[{elapsed}<{remaining}{postfix}]")
 
     def update(self, n: int = 1) -> None:
         self.docs += n
@@ -44,8 +63,9 @@ class Progress:
             return
         self._next = now + 0.2
         rate = self.docs / max(now - self._t0, 1e-9)
-        self._bar.set_postfix_str(f"{self.docs:,} docs, {rate:,.0f} docs/s", refresh=False)
-        self._bar.update(self.meter.done - self._bar.n)
+        counted = "" if self._by_docs else f"{self.docs:,} docs, "  # (a second pass's bar counts them)
+        self._bar.set_postfix_str(f"{counted}{rate:,.0f} docs/s", refresh=False)
+        self._bar.update((self.docs if self._by_docs else self.meter.done) - self._bar.n)
 
     def echo(self, message: str) -> None:
         """A line on stderr that does not break the bar."""
