@@ -21,6 +21,7 @@ from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, 
                    disclaimer, embed_credit, end_cue, footer, glued_cue, has_digit, machinery, mark,
                    newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
+from .headline import find_title
 from .segment import Segment
 from .template import block_key
 from .textstats import block_counts
@@ -614,7 +615,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for k in range(start, end):
         where.setdefault(folded[k], []).append(k)
     echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
-    title = _find_title(segs, words, prose, end_cues, start, page_title)
+    title, title_text = find_title(segs, words, prose, end_cues, start, end, page_title)
     blocks: list[Block] = []
     section: str | None = None
     main_parts: list[str] = []
@@ -674,24 +675,4 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         blocks.append(Block(t, label, reason, s.tag, s.para))
         if label == MAIN:
             main_parts.append(t)
-    title_text = segs[title].text if title is not None else (page_title or None)
     return Classification(blocks, "\n\n".join(main_parts), title_text)
-
-
-def _find_title(segs, words, prose, end_cue, start, page_title) -> int | None:
-    """The headline: a short line shortly before the body. A line that is also in
-    the page ``<title>`` (or the scrape's first line) wins, then an ``<h1>``-``<h6>``,
-    then the longest candidate."""
-    pt = (page_title or (segs[0].text if segs else "")).casefold()
-    best, best_key = None, None
-    for k in range(max(0, start - 12), start):
-        t = segs[k].text
-        if not 4 <= words[k] <= 30 or end_cue[k] or caption(segs[k]) or social(segs[k]):
-            continue
-        if prose[k] and not re.search(r"[?!]\W*$", t):
-            continue
-        in_title = k > 0 and len(t) >= 12 and t.casefold() in pt
-        key = (in_title, segs[k].heading, words[k])
-        if best_key is None or key > best_key:
-            best, best_key = k, key
-    return best

@@ -166,7 +166,8 @@ def _html_parser():
 
 
 def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[list[Segment], str | None]:
-    """Blocks of an HTML page in document order, and the page ``<title>``.
+    """Blocks of an HTML page in document order, and the page title (``og:title``,
+    else ``<title>``).
 
     lxml caps nesting depth (deeper elements are dropped, not recursed into), and
     the tree is walked iteratively (lxml's iterwalk), so deep pages cannot exhaust the stack."""
@@ -184,8 +185,12 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         return [], None
     if root is None:
         return [], None
-    title_el = root.find(".//title")
-    title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else None
+    # the headline the page declares for sharing (no site name, as a rule), else its <title>
+    og = root.find(".//meta[@property='og:title']")
+    title = " ".join(og.get("content", "").split()) if og is not None else ""
+    if not title:
+        title_el = root.find(".//title")
+        title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else None
     body = root.find("body")
     if body is None:
         body = root

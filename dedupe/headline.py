@@ -1,0 +1,123 @@
+"""The article's headline, found among the blocks before its body.
+
+In order of preference:
+
+1. a short line before the body that the page title holds (HTML: ``og:title``
+   or ``<title>``; a naive scrape: its first line, which is where the page
+   ``<title>`` lands), up to :data:`WINDOW` blocks back: share bars, a photo and
+   its caption, bylines and datelines often sit between a headline and its body;
+2. a line just before the body (:data:`NEAR` blocks) that is about the body (most
+   of its longer words occur in it): a heading first, then the longest;
+3. the page title itself, when it is about the body, without a site name
+   ("Headline | Site");
+4. none (HTML: the page title, without a site name).
+
+Datelines, bylines, share and caption cues and lines of markup are never the
+headline, and neither is a line that shares no words with the article (a menu
+run, "Show more sharing options").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .cues import byline_bit, caption, social
+from .segment import Segment
+
+__all__ = ["find_title", "without_site_name"]
+
+WINDOW = 40
+NEAR = 12
+_WORD = re.compile(r"\w+")
+_LONG_WORD = re.compile(r"\w{4,}")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # "9:28 AM": a dateline, not a headline
+_BYLINE = re.compile(r"^\W*(by|written by|von|por|par|di)\s", re.I)
+_QUESTION = re.compile(r"[?!]\W*$")
+# the separators of a site name in a page title: "Headline | Site", "Site - Headline"
+_SITE_SEPARATOR = re.compile(r"(\s+[|–—-]\s+|\s+::\s+|\s+·\s+|\s+•\s+)")
+
+
+def _same_words(text: str, words: Counter) -> float:
+    """Token F1 of ``text`` against ``words`` (a headline written a little differently)."""
+    mine = Counter(_WORD.findall(text.casefold()))
+    shared = sum((mine & words).values())
+    return 2 * shared / (sum(mine.values()) + sum(words.values())) if shared else 0.0
+
+
+def _long_words(text: str) -> set[str]:
+    return set(_LONG_WORD.findall(text.casefold()))
+
+
+ABOUT_SHARE = 0.5
+ABOUT_MIN = 2
+
+
+def _about(text: str, body: set[str]) -> bool:
+    """Most (half or more) of the line's longer words occur in the body."""
+    ws = _long_words(text)
+    shared = len(ws & body)
+    return shared >= ABOUT_MIN and shared >= ABOUT_SHARE * len(ws)
+
+
+def _never_a_headline(seg: Segment) -> bool:
+    t = seg.text
+    return (t[:1] == "<" or bool(_CLOCK.search(t)) or bool(_BYLINE.match(t)) or byline_bit(seg)
+            or caption(seg) or social(seg))
+
+
+def without_site_name(title: str) -> str:
+    """A page title without the site name before or after it: parts of four words or
+    fewer at either end go while a longer part remains ("Headline | Site Name")."""
+    parts = _SITE_SEPARATOR.split(title)  # text, separator, text, ...
+    texts = parts[0::2]
+    lo, hi = 0, len(texts)
+
+    def n(i: int) -> int:
+        return len(texts[i].split())
+
+    while hi - lo > 1:
+        core = max(n(i) for i in range(lo, hi))
+        if n(hi - 1) <= 4 and n(hi - 1) < core:
+            hi -= 1
+        elif n(lo) <= 4 and n(lo) < core:
+            lo += 1
+        else:
+            break
+    return "".join(parts[2 * lo:2 * hi - 1]).strip() or title
+
+
+def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cues: list[bool],
+               start: int, end: int, page_title: str | None) -> tuple[int | None, str | None]:
+    """The headline's block (``None`` when it is not a block of the page) and its text."""
+    text_input = page_title is None
+    title_line = page_title if page_title is not None else (segs[0].text if segs and start > 0 else "")
+    pt = title_line.casefold()
+    title_words = Counter(_WORD.findall(without_site_name(title_line).casefold()))
+    body = set().union(*(_long_words(segs[k].text) for k in range(start, end))) if end > start else set()
+    in_title = near = None
+    near_key = None
+    for k in range(max(0, start - WINDOW), start):
+        seg, t = segs[k], segs[k].text
+        if not 4 <= words[k] <= 30 or end_cues[k] or (prose[k] and not _QUESTION.search(t)):
+            continue
+        if _never_a_headline(seg):
+            continue
+        if k > 0 and len(t) >= 12 and (t.casefold() in pt or _same_words(t, title_words) >= 0.8):
+            # the page title holds it: the heading, else the longest, else the nearest
+            key = (seg.heading, words[k], k)
+            if in_title is None or key > in_title[0]:
+                in_title = (key, k)
+        elif start - k <= NEAR and _about(t, body):
+            key = (seg.heading, words[k])
+            if near_key is None or key > near_key:
+                near, near_key = k, key
+    if in_title is not None:
+        return in_title[1], segs[in_title[1]].text
+    if near is not None and segs[near].heading:  # an <h1>-<h6> about the body
+        return near, segs[near].text
+    if title_line and _long_words(without_site_name(title_line)) & body \
+            and not (text_input and _never_a_headline(segs[0])):
+        return (0 if text_input else None), without_site_name(title_line)
+    if near is not None:
+        return near, segs[near].text
+    return None, without_site_name(page_title) if page_title else None
