@@ -19,7 +19,6 @@ run, "Show more sharing options").
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .cues import byline_bit, caption, social
 from .segment import Segment
@@ -37,26 +36,19 @@ _QUESTION = re.compile(r"[?!]\W*$")
 _SITE_SEPARATOR = re.compile(r"(\s+[|–—-]\s+|\s+::\s+|\s+·\s+|\s+•\s+)")
 
 
-def _same_words(text: str, words: Counter) -> float:
-    """Token F1 of ``text`` against ``words`` (a headline written a little differently)."""
-    mine = Counter(_WORD.findall(text.casefold()))
-    shared = sum((mine & words).values())
-    return 2 * shared / (sum(mine.values()) + sum(words.values())) if shared else 0.0
+def _same_words(text: str, words: set[str]) -> float:
+    """Word-set F1 of ``text`` against ``words`` (a headline written a little differently)."""
+    mine = set(_WORD.findall(text.casefold()))
+    shared = len(mine & words)
+    return 2 * shared / (len(mine) + len(words)) if shared else 0.0
 
 
-def _long_words(text: str) -> set[str]:
-    return set(_LONG_WORD.findall(text.casefold()))
-
-
-ABOUT_SHARE = 0.5
-ABOUT_MIN = 2
-
-
-def _about(text: str, body: set[str]) -> bool:
-    """Most (half or more) of the line's longer words occur in the body."""
-    ws = _long_words(text)
-    shared = len(ws & body)
-    return shared >= ABOUT_MIN and shared >= ABOUT_SHARE * len(ws)
+def _about(low: str, body: str) -> bool:
+    """Two or more, and at least half, of the line's longer words occur in the body
+    (``low`` and ``body`` in lower case)."""
+    ws = set(_LONG_WORD.findall(low))
+    shared = sum(w in body for w in ws)
+    return shared >= 2 and shared >= 0.5 * len(ws)
 
 
 def _never_a_headline(seg: Segment) -> bool:
@@ -92,32 +84,28 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
     text_input = page_title is None
     title_line = page_title if page_title is not None else (segs[0].text if segs and start > 0 else "")
     pt = title_line.casefold()
-    title_words = Counter(_WORD.findall(without_site_name(title_line).casefold()))
-    body = set().union(*(_long_words(segs[k].text) for k in range(start, end))) if end > start else set()
-    in_title = near = None
-    near_key = None
+    title_words = set(_WORD.findall(without_site_name(title_line).casefold()))
+    candidates = []
     for k in range(max(0, start - WINDOW), start):
-        seg, t = segs[k], segs[k].text
-        if not 4 <= words[k] <= 30 or end_cues[k] or (prose[k] and not _QUESTION.search(t)):
-            continue
-        if _never_a_headline(seg):
-            continue
-        if k > 0 and len(t) >= 12 and (t.casefold() in pt or _same_words(t, title_words) >= 0.8):
-            # the page title holds it: the heading, else the longest, else the nearest
-            key = (seg.heading, words[k], k)
-            if in_title is None or key > in_title[0]:
-                in_title = (key, k)
-        elif start - k <= NEAR and _about(t, body):
-            key = (seg.heading, words[k])
-            if near_key is None or key > near_key:
-                near, near_key = k, key
-    if in_title is not None:
-        return in_title[1], segs[in_title[1]].text
-    if near is not None and segs[near].heading:  # an <h1>-<h6> about the body
-        return near, segs[near].text
-    if title_line and _long_words(without_site_name(title_line)) & body \
+        if 4 <= words[k] <= 30 and not end_cues[k] and (not prose[k] or _QUESTION.search(segs[k].text)):
+            candidates.append(k)
+    # 1. held by the page title: the heading, else the longest, else the nearest
+    titled = [k for k in candidates if k > 0 and len(segs[k].text) >= 12
+              and (segs[k].text.casefold() in pt or _same_words(segs[k].text, title_words) >= 0.8)]
+    for k in sorted(titled, key=lambda k: (segs[k].heading, words[k], k), reverse=True):
+        if not _never_a_headline(segs[k]):
+            return k, segs[k].text
+    # the others must be about the body (its lower-cased text, for substring tests)
+    body = " ".join([segs[k].low for k in range(start, end)])
+    near = sorted((k for k in candidates if start - k <= NEAR and k not in titled),
+                  key=lambda k: (segs[k].heading, words[k]), reverse=True)  # ties: the earlier
+    near_k = next((k for k in near if _about(segs[k].low, body) and not _never_a_headline(segs[k])), None)
+    if near_k is not None and segs[near_k].heading:  # 2. an <h1>-<h6> about the body
+        return near_k, segs[near_k].text
+    site_free = without_site_name(title_line)
+    if site_free and any(w in body for w in _LONG_WORD.findall(site_free.lower())) \
             and not (text_input and _never_a_headline(segs[0])):
-        return (0 if text_input else None), without_site_name(title_line)
-    if near is not None:
-        return near, segs[near].text
+        return (0 if text_input else None), site_free  # 3. the page title
+    if near_k is not None:
+        return near_k, segs[near_k].text
     return None, without_site_name(page_title) if page_title else None
