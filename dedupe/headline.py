@@ -6,15 +6,17 @@ In order of preference:
    or ``<title>``; a naive scrape: its first line, which is where the page
    ``<title>`` lands), up to :data:`WINDOW` blocks back: share bars, a photo and
    its caption, bylines and datelines often sit between a headline and its body;
-2. a line just before the body (:data:`NEAR` blocks) that is about the body (most
-   of its longer words occur in it): a heading first, then the longest;
-3. the page title itself, when it is about the body, without a site name
-   ("Headline | Site");
-4. none (HTML: the page title, without a site name).
+   a heading first, then the longest;
+2. an ``<h1>``-``<h6>`` just before the body (:data:`NEAR` blocks) that is about
+   the body (at least half of its longer words occur in it);
+3. the page title itself, without a site name ("Headline | Site"), when it
+   shares a longer word with the body;
+4. another line just before the body that is about the body, the longest;
+5. none (HTML: the page title, without a site name).
 
 Datelines, bylines, share and caption cues and lines of markup are never the
-headline, and neither is a line that shares no words with the article (a menu
-run, "Show more sharing options").
+headline, and a line that is not about the article (a menu run, "Show more
+sharing options") only by being in the page title.
 """
 from __future__ import annotations
 
