@@ -90,3 +90,36 @@ def test_distributed_dedup_on_the_seeds_via_cli(tmp_path):
     recs = [json.loads(x) for x in outs[1].splitlines()]
     assert [r["duplicate_of"] for r in recs if r["id"].startswith("001")] == [
         next(r["id"] for r in recs if r["id"].startswith("000"))]
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_large_band_buckets_paired_in_rounds_give_the_same_decisions(two_workers, keep):
+    """With ``max_bucket=2`` every band key shared by three or more documents is paired
+    in rounds with its kept documents instead of all with all."""
+    from dedupe.engine.dask import dedupe_dask
+    from dedupe.pipeline import dedupe_documents
+
+    from .synthetic import decisions, stress_corpus
+
+    cfg = Config(keep=keep, template_min_stories=0)
+    local = decisions(dedupe_documents(clean_documents(stress_corpus()), cfg))
+    dist = decisions(dedupe_dask(stress_corpus(), cfg, client=two_workers, partition_size=7, buckets=5,
+                                 max_bucket=2))
+    assert dist == local
+
+
+def test_a_near_identical_group_is_not_paired_all_with_all():
+    import numpy as np
+
+    from dedupe.engine.phases import bucket_pairs, round_pairs
+
+    rows = np.array([[7, d] for d in range(100)] + [[8, 3], [8, 5]], dtype=np.int64)  # key, document
+    pairs, groups = bucket_pairs(64, rows[:60], rows[60:])
+    assert pairs.tolist() == [[3, 5]] and [g.tolist() for g in groups] == [list(range(100))]
+    first = round_pairs(groups, [np.array([0])])
+    assert len(first) == 99 and first.tolist()[0] == [0, 1]  # not 4,950 pairs
+    assert len(round_pairs(groups, [np.array([0, 40])])) == 99 + 98
+    from dedupe.engine.dask import dedupe_dask
+
+    with pytest.raises(ConfigError, match="max_bucket"):
+        next(dedupe_dask([], max_bucket=1))

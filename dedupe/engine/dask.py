@@ -90,7 +90,7 @@ def clean_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None,
 
 
 def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None, scheduler: str | None = None,
-                partition_size: int = 2048, buckets: int | None = None) -> Iterator[Document]:
+                partition_size: int = 2048, buckets: int | None = None, max_bucket: int = 64) -> Iterator[Document]:
     """Clean and deduplicate on a Dask cluster; annotated documents in input order,
     with the same clusters as :func:`dedupe.pipeline.dedupe_documents` (template
     evidence included).
@@ -98,10 +98,14 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
     The cleaned partitions stay on the workers until they are written; the driver
     holds a few numbers per document and the verified pairs. ``partition_size``
     documents make one partition; ``buckets`` shares of the band-key space make
-    the shuffle (default: one per partition, at least four).
+    the shuffle (default: one per partition, at least four). A band key shared by
+    more than ``max_bucket`` documents (a story copied to many sites) is paired in
+    rounds with its kept documents instead of all with all (same decisions).
     """
     if not isinstance(partition_size, int) or partition_size < 1:
         raise ConfigError(f"partition_size must be a positive integer, got {partition_size!r}")
+    if not isinstance(max_bucket, int) or max_bucket < 2:
+        raise ConfigError(f"max_bucket must be an integer >= 2, got {max_bucket!r}")
     with _connect(config, client, scheduler) as client:
         parts, start, it = [], 0, iter(docs)
         while chunk := list(islice(it, partition_size)):
@@ -113,12 +117,12 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
             return
         nb = buckets or max(4, len(parts))
         if config.template_min_stories > 0:
-            first, bounds = _decide(client, parts, config.replace(keep="first"), nb)
+            first, bounds = _decide(client, parts, config.replace(keep="first"), nb, max_bucket)
             stories = np.where(first.dup >= 0, first.dup, np.arange(len(first.dup)))
             template = _template(client, parts, stories, bounds, config.template_min_stories, nb)
             if template:
                 parts = [client.submit(phases.relabel, p, template, config, pure=False) for p in parts]
-        dec, bounds = _decide(client, parts, config, nb)
+        dec, bounds = _decide(client, parts, config, nb, max_bucket)
         yield from _annotated(client, parts, dec, bounds)
 
 
@@ -131,18 +135,46 @@ def _gather_summary(client, parts: list, config: Config) -> tuple[phases.Summary
     return merged, np.cumsum([0] + [len(s.ok) for s in sums])
 
 
-def _decide(client, parts: list, config: Config, nb: int) -> tuple[phases.Decisions, np.ndarray]:
-    """Phases 2-5 over the partitions: candidate pairs, verification, components, decisions."""
+def _decide(client, parts: list, config: Config, nb: int, max_bucket: int) -> tuple[phases.Decisions, np.ndarray]:
+    """Phases 2-5 over the partitions: candidate pairs, verification, components, decisions.
+
+    A band key shared by more than ``max_bucket`` documents is not paired all with
+    all: its members are paired with its first member (keep-policy order), then, in
+    rounds, with the members the decisions keep, until no new pair is needed. The
+    decisions read only pairs with kept documents, so once every member has been
+    compared with every kept member, they are those of all the pairs."""
     s, bounds = _gather_summary(client, parts, config)
     live = s.ok & (s.n_tokens > 0)
     pairable = live & (s.n_shingles >= config.min_shingles) & (phases.first_copies(s, live) == np.arange(len(s.ok)))
     emitted = [client.submit(phases.emit_band_keys, p, pairable[bounds[i]:bounds[i + 1]], nb, pure=False)
                for i, p in enumerate(parts)]
-    found = _reduce_buckets(client, emitted, nb, phases.bucket_pairs)
-    pairs = np.concatenate(found) if found else np.empty((0, 2), np.int64)
-    # verify each pair where its lower-numbered document lives, with the partner partitions it needs
-    owner = np.searchsorted(bounds, pairs, side="right") - 1
+    found = _reduce_buckets(client, emitted, nb, phases.bucket_pairs, max_bucket)
+    pairs = np.concatenate([f[0] for f in found]) if found else np.empty((0, 2), np.int64)
+    groups = [g for f in found for g in f[1]]
     slices = [client.submit(phases.set_slice, p, pure=False) for p in parts]  # sets only travel
+    edges = _verify(client, pairs, slices, bounds, config)
+    if not groups:
+        return phases.resolve(s, edges, config), bounds
+    # at first each group's first member in keep-policy order, then the members kept
+    new = phases.round_pairs(groups, [m[[min(range(len(m)), key=lambda x: s.priority[m[x]])]] for m in groups])
+    tried: set[tuple[int, int]] = set()
+    while True:
+        tried.update(map(tuple, new.tolist()))
+        edges = np.concatenate([edges, _verify(client, new, slices, bounds, config)])
+        dec = phases.resolve(s, edges, config)
+        kept = dec.dup == phases.NONE
+        new = phases.round_pairs(groups, [m[kept[m]] for m in groups])
+        new = new[np.array([p not in tried for p in map(tuple, new.tolist())], dtype=bool).reshape(-1)]
+        if not len(new):
+            return dec, bounds
+
+
+def _verify(client, pairs: np.ndarray, slices: list, bounds: np.ndarray, config: Config) -> np.ndarray:
+    """Phase 3 on the workers: each pair verified where its lower-numbered document
+    lives, with the partner partitions it needs; the rows of the pairs that pass."""
+    if not len(pairs):
+        return np.empty((0, 5))
+    owner = np.searchsorted(bounds, pairs, side="right") - 1
     tasks = []
     for pa in np.unique(owner[:, 0]).tolist():
         mine = owner[:, 0] == pa
@@ -150,8 +182,7 @@ def _decide(client, parts: list, config: Config, nb: int) -> tuple[phases.Decisi
         tasks.append(client.submit(phases.verify_pairs, pairs[mine], config, *[slices[q] for q in needed],
                                    pure=False))
     verified = client.gather(tasks)
-    edges = np.concatenate(verified) if verified else np.empty((0, 5))
-    return phases.resolve(s, edges, config), bounds
+    return np.concatenate(verified) if verified else np.empty((0, 5))
 
 
 def _reduce_buckets(client, emitted: list, nb: int, reduce, *args) -> list:

@@ -27,11 +27,11 @@ from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
 from ..pipeline import clean_document, clean_documents
 from ..template import block_key, template_keys as keys_in_stories
 
-__all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs",
+__all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs", "round_pairs",
            "verify_pairs", "emit_block_keys", "template_keys", "components", "first_copies", "resolve",
            "ids_of", "annotate", "Decisions"]
 
-_NONE = -1
+NONE = -1  # in Decisions.dup: kept (or not decided)
 
 
 @dataclass
@@ -113,24 +113,41 @@ def emit_band_keys(part: Partition, pairable: np.ndarray, buckets: int) -> list[
     return [rows[bounds[b]:bounds[b + 1]] for b in range(buckets)]
 
 
-def bucket_pairs(*pieces: np.ndarray) -> np.ndarray:
+def bucket_pairs(max_bucket: int, *pieces: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Phase 2, reduce side: every pair of documents sharing a band key (each pair
-    once, lower number first)."""
+    once, lower number first), and the members of each band key shared by more than
+    ``max_bucket`` documents, which are not paired here: near-identical groups (a
+    wire story on many sites) would make pairs by the square of their size. The
+    driver pairs those in rounds with their kept documents (:func:`round_pairs`)."""
     rows = np.concatenate([p for p in pieces if len(p)]) if any(len(p) for p in pieces) else np.empty((0, 2), np.int64)
     if not len(rows):
-        return np.empty((0, 2), np.int64)
+        return np.empty((0, 2), np.int64), []
     rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
     key, doc = rows[:, 0], rows[:, 1]
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     ends = np.append(starts[1:], len(key))
-    out = []
+    out, big = [], []
     for a, b in zip(starts[ends - starts >= 2].tolist(), ends[ends - starts >= 2].tolist()):
         m = doc[a:b]
+        if len(m) > max_bucket:
+            big.append(m)
+            continue
         i, j = np.triu_indices(len(m), 1)
         out.append(np.stack([m[i], m[j]], axis=1))
-    if not out:
-        return np.empty((0, 2), np.int64)
-    return np.unique(np.concatenate(out), axis=0)
+    pairs = np.unique(np.concatenate(out), axis=0) if out else np.empty((0, 2), np.int64)
+    return pairs, big
+
+
+def round_pairs(groups: list[np.ndarray], centres: list[np.ndarray]) -> np.ndarray:
+    """The pairs of each large group's members with that group's ``centres`` (its
+    kept documents, or at first its first member in keep-policy order), lower
+    number first."""
+    out = []
+    for m, cs in zip(groups, centres):
+        for c in cs.tolist():
+            others = m[m != c]
+            out.append(np.stack([np.minimum(others, c), np.maximum(others, c)], axis=1))
+    return np.unique(np.concatenate(out), axis=0) if out else np.empty((0, 2), np.int64)
 
 
 @dataclass
@@ -218,7 +235,7 @@ def resolve(s: Summary, edges: np.ndarray, config: Config) -> Decisions:
     text first), considered in keep-policy order; only documents in a component
     with others (or with an exact copy) need a look."""
     n = len(s.ok)
-    dec = Decisions(np.full(n, _NONE, np.int64), np.zeros(n), np.zeros(n), [None] * n)
+    dec = Decisions(np.full(n, NONE, np.int64), np.zeros(n), np.zeros(n), [None] * n)
     live = s.ok & (s.n_tokens > 0)
     first_copy = first_copies(s, live)
     # a copy inherits its first copy's edges (same text, same similarities)
@@ -290,7 +307,7 @@ def annotate(part: Partition, dup: np.ndarray, sim: np.ndarray, cont: np.ndarray
         if not d.ok:
             continue
         d.cluster, d.duplicate_of, d.similarity, d.containment, d.relation = d.id, None, None, None, None
-        if dup[i] != _NONE:
+        if dup[i] != NONE:
             kept = ids[int(dup[i])]
             d.cluster = d.duplicate_of = kept
             d.similarity, d.containment, d.relation = round(float(sim[i]), 4), round(float(cont[i]), 4), rel[i]
