@@ -234,7 +234,7 @@ class Deduplicator:
         self.index.close()
 
     def abort(self) -> None:
-        """Close the index; a persistent SQLite index drops this run's additions."""
+        """Close the index; a persistent index (SQLite, Redis) drops this run's additions."""
         getattr(self.index, "abort", self.index.close)()
 
 

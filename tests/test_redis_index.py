@@ -26,6 +26,26 @@ def test_incremental_runs_share_the_redis_index(redis_url):
         ("bad", None, None)]
 
 
+def test_an_aborted_run_takes_its_additions_out_of_the_redis_index(redis_url):
+    """After an error or Ctrl-C (no output written), a rerun must not find the run's
+    own documents already indexed, or it would mark them as duplicates of themselves."""
+    url = redis_url + "/2"
+    ws = words(500, 21)
+    before = Deduplicator(index=url)
+    list(before.process([doc("kept-before", ws)]))
+    before.close()
+    run = Deduplicator(index=url)
+    out = list(run.process([doc("a", words(500, 22)), doc("b", words(500, 23)), doc("copy", ws)]))
+    assert len(run.index) == 3 and out[2].duplicate_of == "kept-before"
+    run.abort()
+    rerun = Deduplicator(index=url)
+    assert len(rerun.index) == 1
+    out = list(rerun.process([doc("a", words(500, 22)), doc("b", words(500, 23)), doc("copy", ws)]))
+    assert [(d.id, d.duplicate_of) for d in out] == [("a", None), ("b", None), ("copy", "kept-before")]
+    rerun.close()
+    assert len(Deduplicator(index=url).index) == 3
+
+
 def test_redis_index_refuses_other_parameters(redis_url):
     url = redis_url + "/1"
     Deduplicator(Config(shingle_size=3), index=url).close()

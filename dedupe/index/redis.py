@@ -13,13 +13,17 @@ Layout, under a prefix that names the LSH parameters (``dedupe:b9r13p128s1k3:``)
 - ``next``/``count``: the document-number allocator and the number of documents.
 
 Each document is added in one ``MULTI``/``EXEC``, so none is ever half indexed;
-additions are visible to other workers at once (the point of sharing), so an
-interrupted run keeps the documents it had added. ``dedupe:params`` records the
+additions are visible to other workers at once (the point of sharing). A run
+that fails or is interrupted takes its own additions out again (:meth:`abort`),
+so that its rerun does not find its documents already "seen" while their output
+was never written; other workers may have matched against them meanwhile. A
+process killed outright cannot, and leaves them. ``dedupe:params`` records the
 parameters the database was built with; opening it with others is refused.
 """
 from __future__ import annotations
 
 import json
+from array import array
 from typing import Iterator
 
 import numpy as np
@@ -62,6 +66,8 @@ class RedisIndex:
         p = self.params
         self.p = f"dedupe:b{p['bands']}r{p['rows']}p{p['num_perm']}s{p['seed']}k{p['shingle_size']}:"
         self._next = self._end = 0
+        # this run's additions, taken out again if it is aborted: document numbers, text hashes
+        self._added, self._added_hashes = array("q"), array("Q")
 
     def __len__(self) -> int:
         return int(self.r.get(self.p + "count") or 0)
@@ -97,6 +103,8 @@ class RedisIndex:
         pipe.sadd(f"{self.p}id:{doc_id}", key)
         pipe.incr(self.p + "count")
         pipe.execute()
+        self._added.append(key)
+        self._added_hashes.append(int(text_hash) & 0xFFFFFFFFFFFFFFFF)
         return key
 
     def get(self, key: int) -> tuple[str, np.ndarray]:
@@ -108,9 +116,38 @@ class RedisIndex:
         return None if v is None else int(v)
 
     def close(self) -> None:
+        """Keep this run's additions and close."""
+        self._added, self._added_hashes = array("q"), array("Q")
         self.r.close()
 
-    abort = close  # additions are already visible to other workers; nothing to roll back
+    def abort(self) -> None:
+        """Take this run's additions out of the index again, then close."""
+        try:
+            self._forget(self._added.tolist(), self._added_hashes.tolist())
+        finally:
+            self.close()
+
+    def _forget(self, keys: list[int], text_hashes: list[int], step: int = 256) -> None:
+        for i in range(0, len(keys), step):
+            ks, ths = keys[i:i + step], text_hashes[i:i + step]
+            read = self.r.pipeline(transaction=False)
+            for key, th in zip(ks, ths):
+                read.hmget(f"{self.p}doc:{key}", ["id", "k"])
+                read.hget(self.p + "exact", str(th))
+            got = read.execute()
+            pipe = self.r.pipeline(transaction=True)
+            for n, (key, th) in enumerate(zip(ks, ths)):
+                (doc_id, kb), first = got[2 * n], got[2 * n + 1]
+                if doc_id is None:
+                    continue  # already removed (dedupe index remove)
+                for k in np.frombuffer(kb or b"", np.int64).tolist():
+                    pipe.srem(f"{self.p}band:{k}", key)
+                pipe.delete(f"{self.p}doc:{key}")
+                pipe.srem(f"{self.p}id:{doc_id.decode()}", key)
+                if first is not None and int(first) == key:
+                    pipe.hdel(self.p + "exact", str(th))
+                pipe.decr(self.p + "count")
+            pipe.execute()
 
     # -- upkeep (``dedupe index``)
 
