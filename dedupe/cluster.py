@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -56,12 +56,6 @@ class Deduplicator:
         self.bands, self.rows = config.band_rows
         self.index = open_index(index, self.bands, self.rows, config.num_perm, config.seed,
                                 config.shingle_size)
-        # chunk state: candidates among earlier chunks (row -> index keys), band keys
-        # shared within the chunk (row -> key ids) and the documents kept under each
-        self._pre: dict[int, list[int]] | None = None
-        self._runs: dict[int, list[int]] = {}
-        self._run_kept: dict[int, list[int]] = {}
-        self._cur = -1
         if config.num_perm >= 64:
             # skip chance band collisions: sketches agreeing on < 3.5% of the values
             self.index.min_agree = min_agree(config.num_perm)
@@ -141,16 +135,13 @@ class Deduplicator:
         min_sh = self.config.min_shingles
         for c in range(0, len(order), _CHUNK):
             chunk = order[c:c + _CHUNK]
+            looked_up = None
             if batched:
-                # candidates among earlier documents: one vectorised lookup for the chunk;
-                # among the chunk's own documents: shared band keys, checked as they are kept
                 rows = [i for i in chunk if fps[i] is not None and fps[i].n_tokens
                         and len(fps[i].shingles) >= min_sh]
                 keys = np.stack([fps[i].keys for i in rows]) if rows else None
                 found = self.index.query_many(keys, np.stack([fps[i].sketch for i in rows])) if rows else []
-                self._pre = dict(zip(rows, found))
-                self._runs = _shared_runs(rows, keys) if rows else {}
-                self._run_kept = {}
+                looked_up = _ChunkCandidates(dict(zip(rows, found)), _shared_runs(rows, keys) if rows else {})
             for i in chunk:
                 d = docs[i]
                 self.counts["in"] += 1
@@ -158,22 +149,15 @@ class Deduplicator:
                 if fp is None:
                     self.counts["rejected"] += 1
                 else:
-                    self._cur = i
-                    self._decide(d, fp, fp.keys)
+                    self._decide(d, fp, fp.keys, looked_up and looked_up.at(i))
                 yield d
-        self._pre = None
 
-    def _query(self, fp: Fingerprint, keys: np.ndarray) -> list[int]:
+    def _query(self, fp: Fingerprint, keys: np.ndarray, row: "_Row | None") -> list[int]:
         """Candidate kept documents (sorted index keys) for one document."""
-        if self._pre is None:
+        if row is None:
             return self.index.query(keys, fp.sketch)
-        pre = self._pre.get(self._cur, [])
-        runs = self._runs.get(self._cur)
-        if not runs:
-            return pre
-        earlier = set()
-        for r in runs:
-            earlier.update(self._run_kept.get(r, ()))
+        pre = row.chunk.pre.get(row.i, [])
+        earlier = row.chunk.kept_with(row.i)
         if not earlier:
             return pre
         cand = np.array(sorted(earlier), dtype=np.int64)
@@ -181,11 +165,12 @@ class Deduplicator:
         return sorted(set(pre).union(cand.tolist())) if len(cand) else pre
 
     # phases 2-5 for one document
-    def _decide(self, d: Document, fp: Fingerprint, keys: np.ndarray) -> None:
+    def _decide(self, d: Document, fp: Fingerprint, keys: np.ndarray, row: "_Row | None" = None) -> None:
+        """``row``: the document's place in a chunk looked up together (None: query the index)."""
         cfg = self.config
         d.cluster, d.duplicate_of, d.similarity, d.containment, d.relation = d.id, None, None, None, None
         if fp.n_tokens == 0:
-            self._keep(d, fp, keys, index=False)
+            self._keep(d, fp, keys, index=False, row=row)
             return
         hit = self.index.find_exact(fp.text_hash)
         if hit is not None:
@@ -194,7 +179,7 @@ class Deduplicator:
             return
         if len(fp.shingles) >= cfg.min_shingles:
             best = None
-            for key in self._query(fp, keys):
+            for key in self._query(fp, keys, row):
                 self.counts["candidates"] += 1
                 kept_id, kept_sh = self.index.get(key)
                 if len(kept_sh) < cfg.min_shingles:
@@ -210,7 +195,7 @@ class Deduplicator:
                 _, kept_id, j, c, rel = best
                 self._mark(d, kept_id, j, c, rel)
                 return
-        self._keep(d, fp, keys, index=len(fp.shingles) >= cfg.min_shingles)
+        self._keep(d, fp, keys, index=len(fp.shingles) >= cfg.min_shingles, row=row)
 
     def _mark(self, d: Document, kept_id: str, j: float, c: float, rel: str) -> None:
         d.cluster, d.duplicate_of = kept_id, kept_id
@@ -218,13 +203,12 @@ class Deduplicator:
         self.counts["duplicates"] += 1
         self.counts[rel] += 1
 
-    def _keep(self, d: Document, fp: Fingerprint, keys: np.ndarray, index: bool) -> None:
+    def _keep(self, d: Document, fp: Fingerprint, keys: np.ndarray, index: bool, row: "_Row | None") -> None:
         self.counts["kept"] += 1
         if index:
             key = self.index.add(keys, d.id, fp.shingles, fp.text_hash, fp.sketch)
-            if self._pre is not None:  # later documents of the chunk sharing a key find it
-                for r in self._runs.get(self._cur, ()):
-                    self._run_kept.setdefault(r, []).append(key)
+            if row is not None:  # later documents of the chunk sharing a key find it
+                row.chunk.kept(row.i, key)
         elif fp.n_tokens:
             # too short for shingles: only exact duplicates can find it
             self.index.add(keys[:0], d.id, fp.shingles[:0], fp.text_hash, fp.sketch)
@@ -280,6 +264,39 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
             batch = []
     if batch:
         yield batch
+
+
+class _ChunkCandidates:
+    """Candidates for a chunk of documents looked up together: among earlier chunks
+    (row -> index keys, one vectorised query), and among the chunk's own documents,
+    which the index does not hold yet: the band keys they share (row -> run ids)
+    and the documents kept so far under each run."""
+
+    __slots__ = ("pre", "runs", "run_kept")
+
+    def __init__(self, pre: dict[int, list[int]], runs: dict[int, list[int]]):
+        self.pre = pre
+        self.runs = runs
+        self.run_kept: dict[int, list[int]] = {}
+
+    def at(self, i: int) -> "_Row":
+        return _Row(self, i)
+
+    def kept_with(self, i: int) -> set[int]:
+        """Index keys of the chunk's documents kept so far that share a band key with row ``i``."""
+        earlier: set[int] = set()
+        for r in self.runs.get(i, ()):
+            earlier.update(self.run_kept.get(r, ()))
+        return earlier
+
+    def kept(self, i: int, key: int) -> None:
+        for r in self.runs.get(i, ()):
+            self.run_kept.setdefault(r, []).append(key)
+
+
+class _Row(NamedTuple):
+    chunk: _ChunkCandidates
+    i: int
 
 
 def _shared_runs(rows: list[int], keys: np.ndarray) -> dict[int, list[int]]:
