@@ -57,8 +57,8 @@ class Deduplicator:
         self.index = open_index(index, self.bands, self.rows, config.num_perm, config.seed,
                                 config.shingle_size)
         if config.num_perm >= 64:
-            # skip chance band collisions: sketches agreeing on < 3.5% of the values
-            self.index.min_agree = min_agree(config.num_perm)
+            # skip chance band collisions: sketches agreeing on too few values (Config.sketch_agreement)
+            self.index.min_agree = min_agree(config.num_perm, config.sketch_agreement)
         self.counts = {"in": 0, "kept": 0, "duplicates": 0, "rejected": 0, "exact": 0,
                        "near_duplicate": 0, "contained_in": 0, "contains": 0, "candidates": 0}
         # the signer now, not at the first batch: its import (datasketch loads SciPy) must not
@@ -249,10 +249,10 @@ def priority(d: Document, i: int, config: Config) -> tuple:
     return (0, 0, "", i)
 
 
-def min_agree(num_perm: int) -> int:
-    """Sketch values a candidate must share with the document (3.5 %): fewer means
-    an estimated Jaccard of about 0.03 or less, a chance band collision."""
-    return math.ceil(0.035 * num_perm)
+def min_agree(num_perm: int, share: float = DEFAULTS.sketch_agreement) -> int:
+    """Sketch values a candidate must share with the document (``share`` of them,
+    ``Config.sketch_agreement``): fewer means a chance band collision."""
+    return math.ceil(share * num_perm)
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

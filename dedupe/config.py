@@ -41,6 +41,10 @@ class Config:
     jaccard_threshold: float = 0.6
     containment_threshold: float = 0.7
     min_shingles: int = 5
+    # a candidate whose MinHash sketch agrees with the document's on fewer than this share
+    # of its values (an estimated Jaccard of about 0.03 or less) is a chance band collision,
+    # skipped before the exact check; 0 checks every candidate (with num_perm >= 64)
+    sketch_agreement: float = 0.035
     # clustering
     keep: str = "first"
     date_field: str = "date"
@@ -119,6 +123,8 @@ class Config:
         check(isinstance(self.fail_share, (int, float)) and 0.0 < self.fail_share <= 1.0,
               f"fail_share must be a number in (0, 1], got {self.fail_share!r}")
         check(self.min_shingles >= 1, f"min_shingles must be positive, got {self.min_shingles!r}")
+        check(isinstance(self.sketch_agreement, (int, float)) and 0.0 <= self.sketch_agreement < 1.0,
+              f"sketch_agreement must be a number in [0, 1), got {self.sketch_agreement!r}")
 
     def replace(self, **changes) -> "Config":
         """A copy with some options changed (validated again)."""

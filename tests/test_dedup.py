@@ -170,3 +170,13 @@ def test_template_pass_can_be_turned_off():
     assert [d.cluster for d in out] == ["0", "1", "2"]
     with pytest.raises(dedupe.ConfigError, match="template_min_stories"):
         Config(template_min_stories=-1)
+
+
+def test_the_sketch_filter_share_is_a_config_option():
+    from dedupe.cluster import min_agree
+
+    assert min_agree(128) == 5 and min_agree(128, 0.0) == 0
+    assert Deduplicator(Config(sketch_agreement=0.0)).index.min_agree == 0
+    assert Deduplicator(Config(sketch_agreement=0.1)).index.min_agree == 13
+    with pytest.raises(dedupe.ConfigError, match="sketch_agreement"):
+        Config(sketch_agreement=1.5)

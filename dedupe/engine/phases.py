@@ -178,7 +178,7 @@ def verify_pairs(pairs: np.ndarray, config: Config, *slices: SetSlice) -> np.nda
         sl, r = where[g]
         return sl.sets[sl.set_starts[r]:sl.set_starts[r + 1]], sl.sketches[r]
 
-    need = min_agree(config.num_perm) if config.num_perm >= 64 else 0
+    need = min_agree(config.num_perm, config.sketch_agreement) if config.num_perm >= 64 else 0
     out = []
     for a, b in pairs.tolist():
         (sa, ka), (sb, kb) = get(a), get(b)
