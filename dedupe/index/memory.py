@@ -11,9 +11,9 @@ What it holds per kept document, and why:
 - sketch: the low 8 bits of each MinHash value (b-bit MinHash, 128 bytes at
   128 permutations). A candidate whose sketch agrees on fewer than 3.5% of the
   values (``Config.sketch_agreement``; estimated Jaccard about 0.03 or less, a
-  chance band collision) is
-  skipped before the exact check. With a containment threshold of 0.7 such a
-  pair could only match if one text were under ~4% of the other's length.
+  chance band collision) is skipped before the exact check. With a containment
+  threshold of 0.7 such a pair could only match if one text were under ~4% of the
+  other's length.
 - verification set: the sorted shingle hashes (as given, typically uint32),
   appended to an unlinked temporary file and read back with ``pread`` on
   demand, so the exact Jaccard/containment check stays exact while the sets
