@@ -244,7 +244,8 @@ def priority(d: Document, i: int, config: Config) -> tuple:
     if config.keep == "longest":
         return (0, -len(tokens(d.text or "")), "", i)
     if config.keep == "earliest":
-        date = d.date or d.meta.get(config.date_field)
+        # the input's own date field, else the date the page declares, else the crawl date (WARC)
+        date = d.meta.get(config.date_field) or d.published or d.date
         return (0, 0 if date else 1, str(date or ""), i)
     return (0, 0, "", i)
 

@@ -8,7 +8,7 @@ __all__ = ["Block", "Document", "MAIN", "OUTPUT_FIELDS"]
 
 MAIN = "main"
 #: The fields dedupe writes into an output record; input fields of these names are replaced.
-OUTPUT_FIELDS = frozenset(("id", "url", "source", "error", "title", "text", "cluster", "duplicate_of",
+OUTPUT_FIELDS = frozenset(("id", "url", "source", "error", "title", "published", "text", "cluster", "duplicate_of",
                            "similarity", "containment", "relation", "blocks"))
 
 
@@ -57,7 +57,8 @@ class Document:
     containment: float | None = None
     relation: str | None = None
     error: str | None = None
-    date: str | None = None
+    date: str | None = None  # when the input says (WARC-Date)
+    published: str | None = None  # the publication date an HTML page declares (ISO 8601)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,6 +77,8 @@ class Document:
             rec["error"] = self.error
             return rec
         rec["title"] = self.title
+        if self.published is not None:
+            rec["published"] = self.published
         rec["text"] = self.text
         if dedup:
             rec["cluster"] = self.cluster

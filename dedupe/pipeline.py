@@ -54,8 +54,9 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
     deadline = Deadline(config.doc_timeout, config.max_blocks)
     try:
         if doc.format == "html":
-            segs, page_title = segment_html(doc.raw, deadline)
-            res = classify(segs, html=True, page_title=page_title, template=template, deadline=deadline)
+            page = segment_html(doc.raw, deadline)
+            res = classify(page.segments, html=True, page_title=page.title, template=template, deadline=deadline)
+            doc.published = page.published
         else:
             res = classify(segment_text(doc.raw, deadline), template=template, deadline=deadline)
     except OverBudget as exc:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
+from .pagemeta import declared_title, published_date
 
 ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
 
-__all__ = ["Segment", "segment_text", "segment_html", "looks_like_html"]
+__all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_html"]
 
 _TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
@@ -165,9 +167,17 @@ def _html_parser():
                             collect_ids=False)
 
 
-def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[list[Segment], str | None]:
-    """Blocks of an HTML page in document order, and the page title (``og:title``,
-    else ``<title>``).
+class HtmlPage(NamedTuple):
+    """What :func:`segment_html` finds in a page."""
+
+    segments: list[Segment]
+    title: str | None  # the headline the page declares (og:title, else <title>)
+    published: str | None  # the publication date it declares, ISO 8601
+
+
+def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> HtmlPage:
+    """Blocks of an HTML page in document order, with the headline and publication
+    date the page declares (:mod:`dedupe.pagemeta`).
 
     lxml caps nesting depth (deeper elements are dropped, not recursed into), and
     the tree is walked iteratively (lxml's iterwalk), so deep pages cannot exhaust the stack."""
@@ -182,15 +192,11 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         # plain etree elements: lxml.html's element classes cost a lookup per node
         root = etree.fromstring(raw, _html_parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return [], None
+        return HtmlPage([], None, None)
     if root is None:
-        return [], None
+        return HtmlPage([], None, None)
     # the headline the page declares for sharing (no site name, as a rule), else its <title>
-    og = root.find(".//meta[@property='og:title']")
-    title = " ".join(og.get("content", "").split()) if og is not None else ""
-    if not title:
-        title_el = root.find(".//title")
-        title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else None
+    title, published = declared_title(root), published_date(root)
     body = root.find("body")
     if body is None:
         body = root
@@ -277,7 +283,7 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> tuple[li
         open_.append((False, hints2, a2, in_a, saved))
     if buf:
         flush()
-    return segs, title
+    return HtmlPage(segs, title, published)
 
 
 @lru_cache(maxsize=16384)

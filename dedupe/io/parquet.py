@@ -60,7 +60,7 @@ def read_parquet(path: str | os.PathLike, *, id_field: str = "id", text_field: s
 def _core_schema(pa):
     block = pa.struct([("text", pa.string()), ("label", pa.string()), ("reason", pa.string())])
     s, f = pa.string(), pa.float64()
-    return [("id", s), ("url", s), ("source", s), ("error", s), ("title", s), ("text", s),
+    return [("id", s), ("url", s), ("source", s), ("error", s), ("title", s), ("published", s), ("text", s),
             ("cluster", s), ("duplicate_of", s), ("similarity", f), ("containment", f),
             ("relation", s), ("blocks", pa.list_(block))]
 

@@ -1,4 +1,5 @@
-"""Headline benchmark: does the ``title`` field hold the article's headline?
+"""Page metadata benchmark: does the ``title`` field hold the article's headline, and
+does ``published`` (HTML) hold its publication date?
 
 The article-extraction data has no true titles, so the reference is what the
 publisher declares: the page's ``og:title`` meta tag (174 of the 181 pages have
@@ -9,14 +10,22 @@ reference is independent of the input; in ``html`` mode dedupe reads
 ``og:title`` itself (as trafilatura does), so that row mostly checks that the
 headline block and the declared one agree.
 
+Dates: the benchmark has no true dates either. For the pages whose URL holds a
+``/YYYY/MM/DD/`` date (an independent record of the day the story went up), the
+``published`` date must fall within a day of it; the table also counts the pages
+that get a date at all.
+
 Usage::
 
-    python benchmarks/titles.py [DATA_DIR] [--worst N]
+    python benchmarks/metadata.py [DATA_DIR] [--worst N]
 """
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
+from datetime import date
 from collections import Counter
 from pathlib import Path
 
@@ -88,6 +97,46 @@ def main(argv: list[str] | None = None) -> None:
         worst += [(f"{tool} {mode}", f1s[k], k, got[k], refs[k]) for k in sorted(f1s, key=f1s.get)[:args.worst]]
     for row, f1, k, got, ref in worst:
         print(f"{row:16} {f1:.2f} {k[:8]} {str(got)[:60]!r} | {ref[:60]!r}")
+    dates(args.data_dir)
+
+
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
+
+
+def dates(data_dir: Path) -> None:
+    """Publication dates of the HTML pages against the day in their URL."""
+    import dedupe
+
+    truth = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = {f.stem: f.read_bytes().decode("utf-8", "replace") for f in sorted((data_dir / "html").glob("*.html"))}
+    url_day = {k: _URL_DAY.search(truth.get(k, {}).get("url", "")) for k in pages}
+    tools = [("dedupe", lambda page: dedupe.clean(page, format="html").published)]
+    try:
+        from trafilatura import extract_metadata
+
+        def trafilatura_date(page: str) -> str | None:
+            meta = extract_metadata(page)
+            return meta.date if meta is not None else None
+
+        tools.append(("trafilatura", trafilatura_date))
+    except ImportError:
+        pass
+    print()
+    print(f"Publication dates (html): {len(pages)} pages, {sum(1 for m in url_day.values() if m)} with a "
+          "/YYYY/MM/DD/ URL")
+    print(f"{'tool':12} {'dated':>6} {'URL-dated':>10} {'agree':>6}")
+    print("-" * 37)
+    for tool, date_of in tools:
+        got = {k: date_of(page) for k, page in pages.items()}
+        checked = [k for k in got if got[k] and url_day[k]]
+        agree = 0
+        for k in checked:
+            m = url_day[k]
+            try:
+                agree += abs((date(int(m[1]), int(m[2]), int(m[3])) - date.fromisoformat(got[k][:10])).days) <= 1
+            except ValueError:
+                pass
+        print(f"{tool:12} {sum(1 for v in got.values() if v):>6} {len(checked):>10} {agree:>6}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+"""What an HTML page declares about itself: its headline and its publication date.
+
+Publishers declare both for search engines and social networks: the headline in
+``og:title`` (else the ``<title>``), the date in an ``article:published_time``
+(or similar) meta tag, in JSON-LD ``datePublished``, or on a ``<time>`` element
+marked as the publication date. The date comes out in ISO 8601 (UTC when the
+page gives a time zone), so that dates of different sites sort correctly
+(``--keep earliest``).
+"""
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+from datetime import datetime, timezone
+
+__all__ = ["declared_title", "published_date", "iso_date"]
+
+# meta tags (property, name or itemprop, lower case) that hold the publication date, best first
+_DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "article:published",
+              "parsely-pub-date", "sailthru.date", "pubdate", "pub_date", "publishdate", "publish-date",
+              "dc.date.issued", "dcterms.created", "dc.date", "article.published", "article_date_original",
+              "datecreated", "date")
+_RANK = {k: n for n, k in enumerate(_DATE_KEYS)}
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MAX_JSON = 1_000_000  # characters of one JSON-LD script worth parsing
+_MAX_DEPTH = 6
+
+
+def declared_title(root) -> str | None:
+    """``og:title``, else the text of ``<title>``; white space collapsed."""
+    og = root.find(".//meta[@property='og:title']")
+    title = " ".join(og.get("content", "").split()) if og is not None else ""
+    if title:
+        return title
+    el = root.find(".//title")
+    return " ".join("".join(el.itertext()).split()) if el is not None else None
+
+
+def published_date(root) -> str | None:
+    """The publication date the page declares (ISO 8601), or ``None``."""
+    best, best_rank = None, len(_DATE_KEYS)
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        rank = _RANK.get(key)
+        if rank is not None and rank < best_rank:
+            date = iso_date(meta.get("content") or "")
+            if date:
+                best, best_rank = date, rank
+    if best:
+        return best
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text \
+                and "datePublished" in script.text and len(script.text) <= _MAX_JSON:
+            try:
+                date = _json_date(json.loads(script.text), 0)
+            except ValueError:
+                continue
+            if date:
+                return date
+    for time in root.iter("time"):
+        if time.get("datetime") and (time.get("itemprop") == "datePublished" or time.get("pubdate") is not None):
+            date = iso_date(time.get("datetime"))
+            if date:
+                return date
+    return None
+
+
+def _json_date(node, depth: int) -> str | None:
+    """The first ``datePublished`` in a JSON-LD document (objects, lists, ``@graph``)."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str):
+            date = iso_date(value)
+            if date:
+                return date
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        if isinstance(child, (dict, list)):
+            date = _json_date(child, depth + 1)
+            if date:
+                return date
+    return None
+
+
+def iso_date(value: str) -> str | None:
+    """``value`` (ISO 8601, RFC 2822, or starting with YYYY-MM-DD) as ISO 8601:
+    ``2019-11-19T15:04:00+00:00`` (in UTC) with a time zone, ``2019-11-19T15:04:00``
+    without one, ``2019-11-19`` for a bare date; ``None`` when it is not a date
+    between 1970 and 2100."""
+    v = value.strip()[:64]
+    if not v:
+        return None
+    try:
+        dt = datetime.fromisoformat(v)
+    except ValueError:
+        try:
+            dt = email.utils.parsedate_to_datetime(v)
+        except (TypeError, ValueError, IndexError):
+            m = _DAY.match(v)
+            if not m:
+                return None
+            try:
+                dt = datetime(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+            v = m[0]
+    if not 1970 <= dt.year <= 2100:
+        return None
+    if dt.tzinfo is not None:
+        try:
+            return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+        except (OverflowError, ValueError):
+            return None
+    if len(v) == 10 or (len(v) == 8 and v.isdigit()):
+        return dt.date().isoformat()
+    return dt.isoformat(timespec="seconds")

@@ -1,0 +1,69 @@
+"""The publication date an HTML page declares: found, normalised, written out, and
+used by ``--keep earliest``."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import dedupe
+from dedupe import Config, Document
+from dedupe.cli import main
+from dedupe.pagemeta import iso_date
+
+from .test_headline import BODY
+
+PARAS = "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
+
+
+def page(head: str = "", body_extra: str = "") -> str:
+    return (f"<html><head><title>Council approves housing plan | City News</title>{head}</head>"
+            f"<body><h1>Council approves housing plan</h1>{body_extra}<article>{PARAS}</article></body></html>")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2019-11-19T10:04:00Z", "2019-11-19T10:04:00+00:00"),
+    ("2019-11-19T12:04:00.000+0200", "2019-11-19T10:04:00+00:00"),
+    ("2019-11-19", "2019-11-19"),
+    ("2019-11-19 10:04", "2019-11-19T10:04:00"),
+    ("Tue, 19 Nov 2019 10:04:00 GMT", "2019-11-19T10:04:00+00:00"),
+    ("2019-11-19T10:04:00 in the morning", "2019-11-19"),
+    ("0001-01-01T00:00:00", None), ("yesterday", None), ("", None), ("2019-13-45", None),
+])
+def test_dates_come_out_in_iso_8601(value, expected):
+    assert iso_date(value) == expected
+
+
+def test_the_declared_date_is_found_in_meta_tags_json_ld_and_time_elements():
+    meta = "<meta property='article:published_time' content='2019-11-19T10:04:00Z'>"
+    updated = "<meta property='article:modified_time' content='2019-11-21T08:00:00Z'>"
+    ld = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
+          '{"@type": "NewsArticle", "datePublished": "2019-11-18T22:00:00-05:00"}]}</script>')
+    time = "<time datetime='2019-11-17' itemprop='datePublished'>Nov 17</time>"
+    assert dedupe.clean(page(updated + meta), format="html").published == "2019-11-19T10:04:00+00:00"
+    assert dedupe.clean(page(ld), format="html").published == "2019-11-19T03:00:00+00:00"
+    assert dedupe.clean(page(body_extra=time), format="html").published == "2019-11-17"
+    assert dedupe.clean(page(updated), format="html").published is None  # an update is not a publication
+    assert dedupe.clean(page('<script type="application/ld+json">{broken</script>'), format="html").published is None
+    assert dedupe.clean(BODY, format="text").published is None
+
+
+def test_published_is_an_output_field_and_keep_earliest_uses_it(tmp_path):
+    for day, name in (("2019-11-20", "late"), ("2019-11-18", "early"), ("2019-11-19", "middle")):
+        meta = f"<meta property='article:published_time' content='{day}T09:00:00Z'>"
+        (tmp_path / f"{name}.html").write_text(page(meta), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(main, ["run", str(tmp_path), "-o", str(out), "--keep", "earliest", "-q"])
+    assert res.exit_code == 0, res.output
+    recs = {json.loads(x)["id"]: json.loads(x) for x in out.read_text().splitlines()}
+    assert recs["early"]["published"] == "2019-11-18T09:00:00+00:00"
+    assert recs["early"]["duplicate_of"] is None
+    assert recs["late"]["duplicate_of"] == recs["middle"]["duplicate_of"] == "early"
+
+
+def test_the_inputs_own_date_field_comes_before_the_declared_date():
+    from dedupe.cluster import priority
+
+    doc = Document(id="a", published="2019-11-18", date="2019-11-25T00:00:00Z", meta={"date": "2019-11-20"})
+    assert priority(doc, 0, Config(keep="earliest"))[2] == "2019-11-20"
+    doc.meta = {}
+    assert priority(doc, 0, Config(keep="earliest"))[2] == "2019-11-18"  # before the crawl date
