@@ -499,14 +499,14 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     if n == 0:
         return Classification([], "", None)
     mark(segs)
-    words, tokens, caps = block_counts([s.text for s in segs])
+    words, tokens, caps, digits = block_counts([s.text for s in segs])
     prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
     deadline.check()
     trust_bad = not html or _hints_informative(segs, words, prose)
     scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
     end_cues = [end_cue(s) for s in segs]
-    comment_dates = [comment_date(s) for s in segs]
+    comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
     glued = [not prose[i] and 13 <= words[i] <= 60 and glued_cue(s) for i, s in enumerate(segs)]
     strong = [(words[i] <= 12 and end_cues[i]) or glued[i] for i in range(n)]  # a boundary line
     deadline.check()

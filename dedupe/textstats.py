@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["BlockCounts", "block_counts"]
 
-_WORD, _SPACE, _CAP, _CJK = 1, 2, 4, 8
+_WORD, _SPACE, _CAP, _CJK, _DIGIT = 1, 2, 4, 8, 16
 # capital letters that open a capitalised token: Latin, Latin-1, Cyrillic, Greek
 _CAP_RANGES = ((0x41, 0x5A), (0xC0, 0xDE), (0x410, 0x42F), (0x391, 0x3A9))
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF))
@@ -29,14 +29,20 @@ class BlockCounts(NamedTuple):
     words: list[int]  # word tokens (CJK text: characters / 1.7 when that is more)
     tokens: list[int]  # whitespace-separated tokens (``len(text.split())``)
     caps: list[int]  # tokens that start with a capital letter
+    digits: list[int]  # decimal digits (``\d``)
+
+
+def _flags(ch: str) -> int:
+    """The flags of one character, as ``re`` classes it (outside the capital and CJK ranges)."""
+    return ((_WORD if (ch.isalnum() or ch == "_") else 0) | (_SPACE if ch.isspace() else 0)
+            | (_DIGIT if ch.isdecimal() else 0))
 
 
 @lru_cache(maxsize=1)
 def _table() -> np.ndarray:
     """Flags of every code point of the BMP: word character (``\\w``), white space,
-    capital, CJK. Built once per process (a few tens of milliseconds)."""
-    table = np.fromiter(((_WORD if (ch.isalnum() or ch == "_") else 0) | (_SPACE if ch.isspace() else 0)
-                         for ch in map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
+    capital, CJK, decimal digit. Built once per process (a few milliseconds)."""
+    table = np.fromiter((_flags(ch) for ch in map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
     for lo, hi in _CAP_RANGES:
         table[lo:hi + 1] |= _CAP
     for lo, hi in _CJK_RANGES:
@@ -59,8 +65,7 @@ def block_counts(texts: list[str]) -> BlockCounts:
         cp = np.frombuffer(page.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         flags = _table().take(cp, mode="clip")
         astral = np.flatnonzero(cp > 0xFFFF)
-        flags[astral] = [_WORD if chr(c).isalnum() else (_SPACE if chr(c).isspace() else 0)
-                         for c in cp[astral].tolist()]
+        flags[astral] = [_flags(chr(c)) for c in cp[astral].tolist()]
     # a token starts where its kind of character follows another kind (or the page starts);
     # the newline between blocks is white space, so nothing runs across blocks
     word = flags & _WORD
@@ -78,16 +83,18 @@ def block_counts(texts: list[str]) -> BlockCounts:
     per_block = (np.add.reduceat(word_start, starts, dtype=np.int64),
                  np.add.reduceat(token_start, starts, dtype=np.int64),
                  np.add.reduceat(cap_start, starts, dtype=np.int64),
-                 np.add.reduceat((flags & _CJK) != 0, starts, dtype=np.int64))
-    words, tokens, caps, cjk = per_block
+                 np.add.reduceat((flags & _CJK) != 0, starts, dtype=np.int64),
+                 np.add.reduceat((flags & _DIGIT) != 0, starts, dtype=np.int64))
+    words, tokens, caps, cjk, digits = per_block
     if cjk.any():
         words = np.where(cjk > 0, np.maximum(words, (cjk / 1.7).astype(np.int64)), words)
-    return BlockCounts(words.tolist(), tokens.tolist(), caps.tolist())
+    return BlockCounts(words.tolist(), tokens.tolist(), caps.tolist(), digits.tolist())
 
 
 _WORD_RUN = re.compile(r"\w+")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CAP_TOKEN = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")
+_DIGIT_CHAR = re.compile(r"\d")
 
 
 def _one_by_one(texts: list[str]) -> BlockCounts:
@@ -97,4 +104,5 @@ def _one_by_one(texts: list[str]) -> BlockCounts:
         n = len(_WORD_RUN.findall(t))
         cjk = len(_CJK_CHAR.findall(t))
         words.append(max(n, int(cjk / 1.7)) if cjk else n)
-    return BlockCounts(words, [len(t.split()) for t in texts], [len(_CAP_TOKEN.findall(t)) for t in texts])
+    return BlockCounts(words, [len(t.split()) for t in texts], [len(_CAP_TOKEN.findall(t)) for t in texts],
+                       [len(_DIGIT_CHAR.findall(t)) for t in texts])
