@@ -104,13 +104,14 @@ _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
 
 
 def dates(data_dir: Path) -> None:
-    """Publication dates of the HTML pages against the day in their URL."""
+    """Publication dates against the day in the page's URL."""
     import dedupe
 
     truth = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = {f.stem: f.read_bytes().decode("utf-8", "replace") for f in sorted((data_dir / "html").glob("*.html"))}
-    url_day = {k: _URL_DAY.search(truth.get(k, {}).get("url", "")) for k in pages}
-    tools = [("dedupe", lambda page: dedupe.clean(page, format="html").published)]
+    ids = sorted(f.stem for f in (data_dir / "html").glob("*.html"))
+    url_day = {k: _URL_DAY.search(truth.get(k, {}).get("url", "")) for k in ids}
+    tools = [("dedupe", "html", lambda page: dedupe.clean(page, format="html").published),
+             ("dedupe", "text", lambda page: dedupe.clean(page, format="text").published)]
     try:
         from trafilatura import extract_metadata
 
@@ -118,17 +119,17 @@ def dates(data_dir: Path) -> None:
             meta = extract_metadata(page)
             return meta.date if meta is not None else None
 
-        tools.append(("trafilatura", trafilatura_date))
+        tools.append(("trafilatura", "html", trafilatura_date))
     except ImportError:
         pass
     print()
-    print(f"Publication dates (html): {len(pages)} pages, {sum(1 for m in url_day.values() if m)} with a "
-          "/YYYY/MM/DD/ URL")
-    print(f"{'tool':12} {'dated':>6} {'URL-dated':>10} {'agree':>6}")
-    print("-" * 37)
-    for tool, date_of in tools:
-        got = {k: date_of(page) for k, page in pages.items()}
-        checked = [k for k in got if got[k] and url_day[k]]
+    print(f"Publication dates: {len(ids)} pages, {sum(1 for m in url_day.values() if m)} with a /YYYY/MM/DD/ URL")
+    print(f"{'tool':12} {'mode':4} {'dated':>6} {'URL-dated':>10} {'agree':>6}")
+    print("-" * 42)
+    for tool, mode, date_of in tools:
+        got = {k: date_of((data_dir / mode / f"{k}.{'html' if mode == 'html' else 'txt'}").read_bytes().decode(
+            "utf-8", "replace")) for k in ids}
+        checked = [k for k in ids if got[k] and url_day[k]]
         agree = 0
         for k in checked:
             m = url_day[k]
@@ -136,7 +137,7 @@ def dates(data_dir: Path) -> None:
                 agree += abs((date(int(m[1]), int(m[2]), int(m[3])) - date.fromisoformat(got[k][:10])).days) <= 1
             except ValueError:
                 pass
-        print(f"{tool:12} {sum(1 for v in got.values() if v):>6} {len(checked):>10} {agree:>6}")
+        print(f"{tool:12} {mode:4} {sum(1 for v in got.values() if v):>6} {len(checked):>10} {agree:>6}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, 
                    newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
 from .headline import find_title
+from .pagemeta import dateline_date
 from .segment import Segment
 from .template import block_key
 from .textstats import block_counts
@@ -51,11 +52,12 @@ _HINT_CAPTION = frozenset(("figcaption", "caption"))
 
 @dataclass
 class Classification:
-    """Labelled blocks, the main text and the title found."""
+    """Labelled blocks, the main text, the title and the dateline's date found."""
 
     blocks: list[Block]
     text: str
     title: str | None
+    published: str | None = None  # the date in the article's dateline (YYYY-MM-DD)
 
 
 def _ends_prose(t: str) -> bool:
@@ -358,6 +360,7 @@ def _closing_list(segs, words, prose, in_container: set[int], end: int, least: i
     return end - 1 - k >= least
 
 
+_DATELINE_BEFORE, _DATELINE_AFTER = 15, 3  # blocks searched for the dateline around the body's start
 _WEAK_REGION = 60  # a region weighing less holds no real prose article (a table or list page)
 
 
@@ -675,4 +678,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         blocks.append(Block(t, label, reason, s.tag, s.para))
         if label == MAIN:
             main_parts.append(t)
-    return Classification(blocks, "\n\n".join(main_parts), title_text)
+    # the dateline: a short line among the few before the body or at its top
+    dateline = [segs[k].text for k in range(max(0, start - _DATELINE_BEFORE), min(n, start + _DATELINE_AFTER))
+                if words[k] <= 14]
+    return Classification(blocks, "\n\n".join(main_parts), title_text, dateline_date(dateline))

@@ -1,11 +1,12 @@
-"""What an HTML page declares about itself: its headline and its publication date.
+"""What a page says about itself: its headline and its publication date.
 
 Publishers declare both for search engines and social networks: the headline in
 ``og:title`` (else the ``<title>``), the date in an ``article:published_time``
 (or similar) meta tag, in JSON-LD ``datePublished``, or on a ``<time>`` element
 marked as the publication date. The date comes out in ISO 8601 (UTC when the
 page gives a time zone), so that dates of different sites sort correctly
-(``--keep earliest``).
+(``--keep earliest``). A page that declares no date (and a naive scrape, which
+has no markup left) may still show one in its dateline: :func:`dateline_date`.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-__all__ = ["declared_title", "published_date", "iso_date"]
+__all__ = ["declared_title", "published_date", "dateline_date", "iso_date"]
 
 # meta tags (property, name or itemprop, lower case) that hold the publication date, best first
 _DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "article:published",
@@ -121,3 +122,41 @@ def iso_date(value: str) -> str | None:
     if len(v) == 10 or (len(v) == 8 and v.isdigit()):
         return dt.date().isoformat()
     return dt.isoformat(timespec="seconds")
+
+
+# a date written out in a dateline: "Nov. 20, 2019", "November 20, 2019", "20 November 2019", "2019-11-20"
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", re.I)
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+" + _MONTH + r",?\s+((?:19|20)\d\d)\b", re.I)
+_ISO_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
+_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_NOT_PUBLISHED = re.compile(r"updated|modified|edited", re.I)
+
+
+def dateline_date(lines: list[str]) -> str | None:
+    """The first date (``YYYY-MM-DD``) written out in ``lines`` (short lines around
+    the start of an article: its dateline), skipping update notes; ``None`` if none.
+    Month names are English; ISO dates are read in any language."""
+    for line in lines:
+        if _NOT_PUBLISHED.search(line):
+            continue
+        day = _written_date(line)
+        if day:
+            return day
+    return None
+
+
+def _written_date(text: str) -> str | None:
+    m = _ISO_DAY.search(text)
+    if m:
+        parts = (int(m[1]), int(m[2]), int(m[3]))
+    elif (m := _MONTH_DAY_YEAR.search(text)) is not None:
+        parts = (int(m[3]), _MONTHS[m[1].lower()[:3]], int(m[2]))
+    elif (m := _DAY_MONTH_YEAR.search(text)) is not None:
+        parts = (int(m[3]), _MONTHS[m[2].lower()[:3]], int(m[1]))
+    else:
+        return None
+    try:
+        return datetime(*parts).date().isoformat()
+    except ValueError:
+        return None

@@ -56,11 +56,12 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
         if doc.format == "html":
             page = segment_html(doc.raw, deadline)
             res = classify(page.segments, html=True, page_title=page.title, template=template, deadline=deadline)
-            doc.published = page.published
+            doc.published = page.published or res.published  # declared, else the dateline's
         else:
             res = classify(segment_text(doc.raw, deadline), template=template, deadline=deadline)
+            doc.published = res.published
     except OverBudget as exc:
-        doc.error, doc.blocks, doc.text, doc.title = str(exc), [], None, None
+        doc.error, doc.blocks, doc.text, doc.title, doc.published = str(exc), [], None, None, None
         return doc
     doc.blocks, doc.text, doc.title = res.blocks, res.text, res.title
     return doc

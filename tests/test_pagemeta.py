@@ -8,7 +8,7 @@ from click.testing import CliRunner
 import dedupe
 from dedupe import Config, Document
 from dedupe.cli import main
-from dedupe.pagemeta import iso_date
+from dedupe.pagemeta import dateline_date, iso_date
 
 from .test_headline import BODY
 
@@ -44,7 +44,7 @@ def test_the_declared_date_is_found_in_meta_tags_json_ld_and_time_elements():
     assert dedupe.clean(page(body_extra=time), format="html").published == "2019-11-17"
     assert dedupe.clean(page(updated), format="html").published is None  # an update is not a publication
     assert dedupe.clean(page('<script type="application/ld+json">{broken</script>'), format="html").published is None
-    assert dedupe.clean(BODY, format="text").published is None
+    assert dedupe.clean(BODY, format="text").published is None  # no dateline
 
 
 def test_published_is_an_output_field_and_keep_earliest_uses_it(tmp_path):
@@ -67,3 +67,18 @@ def test_the_inputs_own_date_field_comes_before_the_declared_date():
     assert priority(doc, 0, Config(keep="earliest"))[2] == "2019-11-20"
     doc.meta = {}
     assert priority(doc, 0, Config(keep="earliest"))[2] == "2019-11-18"  # before the crawl date
+
+
+def test_a_dateline_gives_the_date_of_a_scrape_and_of_a_page_that_declares_none():
+    assert dateline_date(["Home", "Updated Nov. 21, 2019", "By Jane Doe", "Nov. 20, 2019, 9:28 AM UTC"]) == "2019-11-20"
+    assert dateline_date(["Published 20 November 2019"]) == "2019-11-20"
+    assert dateline_date(["2019-11-20T09:28"]) == "2019-11-20"
+    assert dateline_date(["Last updated 2019-11-21", "Sept. 31, 2019", "Home"]) is None  # no such day
+    scrape = "\n\n".join(["Council approves housing plan | City News", "Home", "Council approves housing plan",
+                           "By Jane Doe", "November 19, 2019", BODY])
+    assert dedupe.clean(scrape, format="text").published == "2019-11-19"
+    html = page(body_extra="<p class='byline'>By Jane Doe</p><p class='date'>November 19, 2019</p>")
+    assert dedupe.clean(html, format="html").published == "2019-11-19"
+    declared = "<meta property='article:published_time' content='2019-11-18T09:00:00Z'>"
+    assert dedupe.clean(page(declared, body_extra="<p>November 19, 2019</p>"), format="html").published \
+        == "2019-11-18T09:00:00+00:00"
