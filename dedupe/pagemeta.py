@@ -124,19 +124,35 @@ def iso_date(value: str) -> str | None:
     return dt.isoformat(timespec="seconds")
 
 
-# a date written out in a dateline: "Nov. 20, 2019", "November 20, 2019", "20 November 2019", "2019-11-20"
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", re.I)
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+" + _MONTH + r",?\s+((?:19|20)\d\d)\b", re.I)
+# a date written out in a dateline: "Nov. 20, 2019", "20 November 2019", "20. November 2019",
+# "20 de noviembre de 2019", "20 ноября 2019", "2019-11-20"; month names in eight languages
+_MONTH_NAMES = {
+    "en": "january february march april may june july august september october november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+}
+_MONTHS = {name: n for names in _MONTH_NAMES.values() for n, name in enumerate(names.split(), 1)}
+_MONTHS.update({name[:3]: n for n, name in enumerate(_MONTH_NAMES["en"].split(), 1)})  # "Nov."
+_MONTHS.update({"sept": 9, "jänner": 1, "setiembre": 9})
+_MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH_DAY_YEAR = re.compile(r"(?<!\w)" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
+                             re.I)
 _ISO_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
-_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_NOT_PUBLISHED = re.compile(r"updated|modified|edited", re.I)
+_NOT_PUBLISHED = re.compile(r"updated|modified|edited|aktualisiert|actualizado|atualizado|aggiornato|"
+                            r"mis à jour|bijgewerkt|обновлено", re.I)
 
 
 def dateline_date(lines: list[str]) -> str | None:
     """The first date (``YYYY-MM-DD``) written out in ``lines`` (short lines around
     the start of an article: its dateline), skipping update notes; ``None`` if none.
-    Month names are English; ISO dates are read in any language."""
+    Month names are read in English, German, French, Spanish, Portuguese, Italian,
+    Dutch and Russian; ISO dates in any language."""
     for line in lines:
         if _NOT_PUBLISHED.search(line):
             continue
@@ -151,9 +167,9 @@ def _written_date(text: str) -> str | None:
     if m:
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif (m := _MONTH_DAY_YEAR.search(text)) is not None:
-        parts = (int(m[3]), _MONTHS[m[1].lower()[:3]], int(m[2]))
+        parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
     elif (m := _DAY_MONTH_YEAR.search(text)) is not None:
-        parts = (int(m[3]), _MONTHS[m[2].lower()[:3]], int(m[1]))
+        parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     else:
         return None
     try:

@@ -74,6 +74,10 @@ def test_a_dateline_gives_the_date_of_a_scrape_and_of_a_page_that_declares_none(
     assert dateline_date(["Published 20 November 2019"]) == "2019-11-20"
     assert dateline_date(["2019-11-20T09:28"]) == "2019-11-20"
     assert dateline_date(["Last updated 2019-11-21", "Sept. 31, 2019", "Home"]) is None  # no such day
+    assert [dateline_date([t]) for t in ("20. November 2019", "20 de noviembre de 2019", "sexta-feira, 22 de outubro "
+                                         "de 2010 às 20:13", "20 ноября 2019", "3 mars 2019")] \
+        == ["2019-11-20", "2019-11-20", "2010-10-22", "2019-11-20", "2019-03-03"]
+    assert dateline_date(["Aktualisiert am 3. März 2019"]) is None
     scrape = "\n\n".join(["Council approves housing plan | City News", "Home", "Council approves housing plan",
                            "By Jane Doe", "November 19, 2019", BODY])
     assert dedupe.clean(scrape, format="text").published == "2019-11-19"
