@@ -680,5 +680,5 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
             main_parts.append(t)
     # the dateline: a short line among the few before the body or at its top
     dateline = [segs[k].text for k in range(max(0, start - _DATELINE_BEFORE), min(n, start + _DATELINE_AFTER))
-                if words[k] <= 14]
+                if words[k] <= 14 and digits[k] >= 4]  # a written date holds its year
     return Classification(blocks, "\n\n".join(main_parts), title_text, dateline_date(dateline))
