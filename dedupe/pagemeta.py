@@ -28,33 +28,41 @@ _MAX_JSON = 1_000_000  # characters of one JSON-LD script worth parsing
 _MAX_DEPTH = 6
 
 
+def _head(root):
+    """Where a page's metadata is: its ``<head>`` (a few dozen elements), else the whole tree."""
+    head = root.find("head")
+    return head if head is not None else root
+
+
 def declared_title(root) -> str | None:
     """``og:title``, else the text of ``<title>``; white space collapsed."""
-    og = root.find(".//meta[@property='og:title']")
+    head = _head(root)
+    og = head.find(".//meta[@property='og:title']")
+    if og is None and head is not root:  # a parser may move meta tags after broken markup into the body
+        og = root.find(".//meta[@property='og:title']")
     title = " ".join(og.get("content", "").split()) if og is not None else ""
     if title:
         return title
-    el = root.find(".//title")
+    el = head.find(".//title")
+    if el is None and head is not root:
+        el = root.find(".//title")
     return " ".join("".join(el.itertext()).split()) if el is not None else None
 
 
 def published_date(root) -> str | None:
     """The publication date the page declares (ISO 8601), or ``None``."""
-    best, best_rank = None, len(_DATE_KEYS)
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        rank = _RANK.get(key)
-        if rank is not None and rank < best_rank:
-            date = iso_date(meta.get("content") or "")
-            if date:
-                best, best_rank = date, rank
+    head = _head(root)
+    # the head's meta tags first (a few dozen elements); microdata may put them in the body
+    best = _meta_date(head) or (_meta_date(root) if head is not root else None)
     if best:
         return best
     for script in root.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json" and script.text \
-                and "datePublished" in script.text and len(script.text) <= _MAX_JSON:
+        if (script.get("type") or "").lower() != "application/ld+json":
+            continue
+        text = script.text  # (a copy out of the tree: taken once)
+        if text and "datePublished" in text and len(text) <= _MAX_JSON:
             try:
-                date = _json_date(json.loads(script.text), 0)
+                date = _json_date(json.loads(text), 0)
             except ValueError:
                 continue
             if date:
@@ -65,6 +73,19 @@ def published_date(root) -> str | None:
             if date:
                 return date
     return None
+
+
+def _meta_date(scope) -> str | None:
+    """The date of the best-ranked date meta tag under ``scope``."""
+    best, best_rank = None, len(_DATE_KEYS)
+    for meta in scope.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        rank = _RANK.get(key)
+        if rank is not None and rank < best_rank:
+            date = iso_date(meta.get("content") or "")
+            if date:
+                best, best_rank = date, rank
+    return best
 
 
 def _json_date(node, depth: int) -> str | None:
