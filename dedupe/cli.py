@@ -256,7 +256,8 @@ def clean(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, 
 
 
 def _explain_blocks(doc) -> None:
-    click.echo(f"== {doc.id}  title: {doc.title!r}", err=True)
+    published = f"  published: {doc.published}" if doc.published else ""
+    click.echo(f"== {doc.id}  title: {doc.title!r}{published}", err=True)
     for b in doc.blocks:
         mark = "+" if b.label == "main" else "-"
         click.echo(f"{mark} {b.label:<13} {b.reason[:40]:<40} | {b.text[:100]}", err=True)
