@@ -35,3 +35,20 @@ def test_input_is_not_read_ahead_without_bound():
     # the batches in flight, plus the one submitted when the first batch came back
     assert pulled <= (local.IN_FLIGHT * 2 + 1) * local.BATCH
     out.close()
+
+
+def test_a_finished_run_stops_its_workers_without_signals(monkeypatch):
+    """At the end the workers are told to stop and joined: Pool.terminate signals them,
+    and a worker signalled while it holds the task queue's lock could leave the other
+    waiting on it for ever (a run that hung now and then after its last document)."""
+    import multiprocessing.pool
+
+    terminated = []
+    real = multiprocessing.pool.Pool.terminate
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", lambda self: (terminated.append(1), real(self)))
+    assert len(list(local.clean_parallel(_docs(100), Config(workers=2)))) == 100
+    assert not terminated
+    gen = local.clean_parallel(_docs(1000), Config(workers=2))
+    next(gen)
+    gen.close()  # a consumer that stops early: the workers are terminated
+    assert terminated

@@ -32,7 +32,9 @@ def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS) -> Itera
         return
     source = iter(docs)
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-    with ctx.Pool(config.workers) as pool:
+    pool = ctx.Pool(config.workers)
+    finished = False
+    try:
         pending: deque = deque()
 
         def submit() -> bool:
@@ -49,3 +51,13 @@ def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS) -> Itera
             if more:
                 more = submit()
             yield from done
+        finished = True
+    finally:
+        # at the end the workers are told to stop and are waited for; Pool.terminate
+        # (what ``with Pool()`` does) signals them instead, and a worker signalled while
+        # it holds the task queue's lock can leave the other waiting on it for ever
+        if finished:
+            pool.close()
+            pool.join()
+        else:
+            pool.terminate()
