@@ -59,8 +59,6 @@ class Deduplicator:
         if config.num_perm >= 64:
             # skip chance band collisions: sketches agreeing on too few values (Config.sketch_agreement)
             self.index.min_agree = min_agree(config.num_perm, config.sketch_agreement)
-        self._reuse: dict | None = None  # fingerprints to take, and to record, in process()
-        self._record: dict | None = None
         self.counts = {"in": 0, "kept": 0, "duplicates": 0, "rejected": 0, "exact": 0,
                        "near_duplicate": 0, "contained_in": 0, "contains": 0, "candidates": 0}
         # the signer now, not at the first batch: its import (datasketch loads SciPy) must not
@@ -86,18 +84,8 @@ class Deduplicator:
         next batch is asked for, unless ``keep``."""
         workers = self.config.workers
         if workers <= 1:
-            reuse, record = self._reuse, self._record
             for b in batches:
-                fps = [reuse.pop(id(d), None) for d in b] if reuse else [None] * len(b)
-                missing = [i for i, d in enumerate(b) if fps[i] is None]
-                if len(missing) == len(b):
-                    fps = self.fingerprint(b)
-                elif missing:
-                    for i, f in zip(missing, self.fingerprint([b[i] for i in missing])):
-                        fps[i] = f
-                if record is not None:
-                    record.update((id(d), f) for d, f in zip(b, fps) if f is not None)
-                yield b, fps
+                yield b, self.fingerprint(b)
             return
         pool = FingerprintPool(workers, self._fp_args())
         try:
@@ -122,17 +110,9 @@ class Deduplicator:
         finally:
             pool.terminate()
 
-    def process(self, docs: Iterable[Document], *, reuse: dict | None = None,
-                record: dict | None = None) -> Iterator[Document]:
+    def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Annotate each document with ``cluster``, ``duplicate_of``, ``similarity``,
-        ``containment`` and ``relation``; yield them in input order.
-
-        ``record`` (a dict) receives each document's fingerprint under ``id(doc)``, and
-        fingerprints found in ``reuse`` under a document's ``id`` are taken from there
-        instead of computed (and removed): the template pass's second pass reuses the
-        first pass's for the documents whose text did not change. In one process only;
-        with ``workers`` > 1 every batch is fingerprinted by the pool."""
-        self._reuse, self._record = reuse, record
+        ``containment`` and ``relation``; yield them in input order."""
         if self.config.keep == "first":
             for batch, fps in self._fingerprinted(_batches(docs, self.config.batch_size)):
                 yield from self._decide_batch(batch, range(len(batch)), fps)

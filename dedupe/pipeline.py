@@ -115,10 +115,8 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     with _Spill() as spill:
         evidence = TemplateEvidence(config.template_min_stories)
         held = []
-        fingerprints: dict = {}  # id(doc) -> the first pass's fingerprint, reused by the second
         # the first pass streams: each document adds its evidence once its story is known
-        first = Deduplicator(config.replace(keep="first"))
-        for d in first.process((spill.put_raw(d) for d in docs), record=fingerprints):
+        for d in Deduplicator(config.replace(keep="first")).process(spill.put_raw(d) for d in docs):
             if d.ok:
                 evidence.add(d)
             held.append(spill.put_cleaned(d))
@@ -128,12 +126,11 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             for d in _handed_on(held):
                 spill.get_cleaned(d)
                 if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
-                    fingerprints.pop(id(d), None)  # a new text: fingerprinted again
                     clean_document(spill.get_raw(d), config, template)
                     spill.put_raw(d)  # back to the file until the document is handed on
                 yield d
 
-        for d in dd.process(second_pass(), reuse=fingerprints):
+        for d in dd.process(second_pass()):
             yield spill.get_raw(d, release=True)
 
 

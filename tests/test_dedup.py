@@ -181,19 +181,3 @@ def test_the_sketch_filter_share_is_a_config_option():
     with pytest.raises(dedupe.ConfigError, match="sketch_agreement"):
         Config(sketch_agreement=1.5)
 
-
-def test_the_second_pass_reuses_the_first_pass_fingerprints(monkeypatch):
-    """Only the documents cleaned again with the template are fingerprinted again."""
-    from dedupe.pipeline import dedupe_documents
-
-    promo = ("Our editors pick the best stories of the week and send them to all of our readers "
-             "every Friday morning, with a short note on what to read next.")
-    docs = [Document(id=str(s), raw="\n\n".join(" ".join(words(40, s * 10 + p)) + "." for p in range(6))
-                     + (f"\n\n{promo}\n" if s < 3 else "\n"), format="text") for s in range(5)]
-    fingerprinted = []
-    real = Deduplicator.fingerprint
-    monkeypatch.setattr(Deduplicator, "fingerprint",
-                        lambda self, batch: (fingerprinted.extend(d.id for d in batch), real(self, batch))[1])
-    out = list(dedupe_documents(dedupe.clean_documents(docs)))
-    assert all(promo not in d.text for d in out)  # the promo is template, and out of the texts
-    assert sorted(fingerprinted) == ["0", "0", "1", "1", "2", "2", "3", "4"]
