@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
 from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, comment_date, credit_end,
-                   disclaimer, embed_credit, end_cue, footer, glued_cue, has_digit, machinery, mark,
+                   disclaimer, embed_credit, end_cue, footer, glued_cue, machinery, mark,
                    newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
 from .headline import find_title
@@ -334,16 +334,17 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
     return None
 
 
-def _card_series(segs, words, prose, cue: int, end: int, span: int = 60) -> bool:
+def _card_series(segs, words, prose, folded, cue: int, end: int, span: int = 60) -> bool:
     """After a cue: the same short line (a share bar, a "read more") three times or
-    more between the prose that follows: teaser cards, each with its own bar."""
+    more between the prose that follows: teaser cards, each with its own bar.
+    ``folded`` holds the blocks' case-folded texts."""
     seen: dict[str, int] = {}
     for j in range(cue + 1, min(end, cue + span)):
         seg = segs[j]
         # labels that repeat inside articles too: adverts, photo credits, the cues of inline boxes
         if (not prose[j] and words[j] <= 12 and not advert(seg, words[j]) and not caption(seg)
                 and not credit_end(seg) and not end_cue(seg)):
-            key = seg.text.casefold()
+            key = folded[j]
             seen[key] = seen.get(key, 0) + 1
             if seen[key] >= 3:
                 return True
@@ -364,10 +365,10 @@ _DATELINE_BEFORE, _DATELINE_AFTER = 15, 3  # blocks searched for the dateline ar
 _WEAK_REGION = 60  # a region weighing less holds no real prose article (a table or list page)
 
 
-def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -> bool:
+def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool, number: bool) -> bool:
     """A block that could belong to a table or list body: not chrome. HTML: few
     links and no boilerplate container; text (no links to tell): prose, or a short
-    line holding a figure (a score, a date, a position)."""
+    line holding a figure (``number``: a score, a date, a position)."""
     t = seg.text
     if strong or social(seg) or advert(seg, w) or footer(seg) or newsletter(seg):
         return False
@@ -376,17 +377,17 @@ def _content_like(seg: Segment, w: int, prose: bool, strong: bool, html: bool) -
             return False
         facts = _hint_facts(seg.hints) if seg.hints else None
         return not (facts and (facts.bad or facts.strong))
-    return prose or (w <= 30 and has_digit(seg))
+    return prose or (w <= 30 and number)
 
 
-def _structured_body(segs, words, prose, strong, html: bool, start: int, end: int) -> tuple[int, int]:
+def _structured_body(segs, words, prose, strong, digits, html: bool, start: int, end: int) -> tuple[int, int]:
     """When the prose region is weak, the body may be a table or a list (standings, a
     calendar, a product list): the longest run of content-like blocks, at least six
     of them, when it holds more words than the region. A single short block between
     two content-like ones (a name cell between figures) does not break the run."""
     best, best_words = (start, end), sum(words[start:end])
     n = len(segs)
-    ok = [_content_like(segs[k], words[k], prose[k], strong[k], html) for k in range(n)]
+    ok = [_content_like(segs[k], words[k], prose[k], strong[k], html, digits[k] > 0) for k in range(n)]
     k = 0
     while k < n:
         if not ok[k]:
@@ -565,7 +566,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     k = start
     while k < end:
         t = segs[k].text
-        if k > start and strong[k] and acc >= 30 and acc < 0.35 * total and _card_series(segs, words, prose, k, end):
+        if k > start and strong[k] and acc >= 30 and acc < 0.35 * total and _card_series(segs, words, prose, folded, k, end):
             cut_reason = t  # early, but what follows is a series of cards, not the article going on
             end = k
             break
@@ -609,7 +610,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         end -= 1
     start = _skip_standfirst(segs, scores, prose, start, end, html)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
-        start, end = _structured_body(segs, words, prose, strong, html, start, end)
+        start, end = _structured_body(segs, words, prose, strong, digits, html, start, end)
     deadline.check()
 
     # a block shown twice in a row (a caption with a "more/less" toggle, a repeated

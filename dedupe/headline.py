@@ -86,7 +86,8 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
     text_input = page_title is None
     title_line = page_title if page_title is not None else (segs[0].text if segs and start > 0 else "")
     pt = title_line.casefold()
-    title_words = set(_WORD.findall(without_site_name(title_line).casefold()))
+    site_free = without_site_name(title_line)
+    title_words = set(_WORD.findall(site_free.casefold()))
     candidates = []
     for k in range(max(0, start - WINDOW), start):
         if 4 <= words[k] <= 30 and not end_cues[k] and (not prose[k] or _QUESTION.search(segs[k].text)):
@@ -104,10 +105,9 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
     near_k = next((k for k in near if _about(segs[k].low, body) and not _never_a_headline(segs[k])), None)
     if near_k is not None and segs[near_k].heading:  # 2. an <h1>-<h6> about the body
         return near_k, segs[near_k].text
-    site_free = without_site_name(title_line)
     if site_free and any(w in body for w in _LONG_WORD.findall(site_free.lower())) \
             and not (text_input and _never_a_headline(segs[0])):
         return (0 if text_input else None), site_free  # 3. the page title
     if near_k is not None:
         return near_k, segs[near_k].text
-    return None, without_site_name(page_title) if page_title else None
+    return None, site_free if page_title else None  # (HTML: the page title is the title line)

@@ -140,14 +140,19 @@ class RedisIndex:
                 (doc_id, kb), first = got[2 * n], got[2 * n + 1]
                 if doc_id is None:
                     continue  # already removed (dedupe index remove)
-                for k in np.frombuffer(kb or b"", np.int64).tolist():
-                    pipe.srem(f"{self.p}band:{k}", key)
-                pipe.delete(f"{self.p}doc:{key}")
+                self._drop(pipe, key, kb)
                 pipe.srem(f"{self.p}id:{doc_id.decode()}", key)
                 if first is not None and int(first) == key:
                     pipe.hdel(self.p + "exact", str(th))
-                pipe.decr(self.p + "count")
             pipe.execute()
+
+    def _drop(self, pipe, key: int, band_keys: bytes | None) -> None:
+        """Queue on ``pipe`` what takes document ``key`` out of its band sets and the count
+        (its id set and exact-hash entry are the caller's: they are found differently)."""
+        for k in np.frombuffer(band_keys or b"", np.int64).tolist():
+            pipe.srem(f"{self.p}band:{k}", key)
+        pipe.delete(f"{self.p}doc:{key}")
+        pipe.decr(self.p + "count")
 
     # -- upkeep (``dedupe index``)
 
@@ -160,12 +165,8 @@ class RedisIndex:
         if not keys:
             return 0
         for key in keys:
-            kb = self.r.hget(f"{self.p}doc:{key}", "k") or b""
             pipe = self.r.pipeline(transaction=True)
-            for k in np.frombuffer(kb, np.int64).tolist():
-                pipe.srem(f"{self.p}band:{k}", key)
-            pipe.delete(f"{self.p}doc:{key}")
-            pipe.decr(self.p + "count")
+            self._drop(pipe, key, self.r.hget(f"{self.p}doc:{key}", "k"))
             pipe.execute()
         for th, v in self.r.hscan_iter(self.p + "exact"):
             if int(v) in keys:
