@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from .shingle import tokens
 __all__ = ["Deduplicator", "similarity", "match", "min_agree", "priority"]
 
 _CHUNK = 1024  # documents decided per vectorised candidate lookup
+Reuse = Callable[[Document], "Fingerprint | None"]  # a document's known fingerprint, if any
+Record = Callable[[Document, Fingerprint], None]  # told each document's fingerprint
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
@@ -76,16 +78,32 @@ class Deduplicator:
         texts = [d.text or "" for d in docs if d.ok]
         return unpack(docs, fingerprint_texts(texts, *self._fp_args()))
 
-    def _fingerprinted(self, batches: Iterable[list[Document]], keep: bool = False
+    def _reusing(self, docs: list[Document], reuse: Reuse) -> list[Fingerprint | None]:
+        """:meth:`fingerprint`, taking those that ``reuse`` has."""
+        fps = [reuse(d) if d.ok else None for d in docs]
+        missing = [i for i, (d, f) in enumerate(zip(docs, fps)) if f is None and d.ok]
+        if missing:
+            for i, f in zip(missing, self.fingerprint([docs[i] for i in missing])):
+                fps[i] = f
+        return fps
+
+    def _fingerprinted(self, batches: Iterable[list[Document]], keep: bool = False,
+                       reuse: Reuse | None = None, record: Record | None = None
                        ) -> Iterator[tuple[list[Document], list]]:
         """(batch, fingerprints) in input order; with ``workers`` > 1 the fingerprints
         are computed by that many processes, a few batches ahead of the decisions.
         A batch's fingerprints may live in a shared block that is reused once the
-        next batch is asked for, unless ``keep``."""
+        next batch is asked for, unless ``keep``. ``reuse`` and ``record``: see
+        :meth:`process` (one process only)."""
         workers = self.config.workers
         if workers <= 1:
             for b in batches:
-                yield b, self.fingerprint(b)
+                fps = self.fingerprint(b) if reuse is None else self._reusing(b, reuse)
+                if record is not None:
+                    for d, f in zip(b, fps):
+                        if f is not None:
+                            record(d, f)
+                yield b, fps
             return
         pool = FingerprintPool(workers, self._fp_args())
         try:
@@ -110,17 +128,26 @@ class Deduplicator:
         finally:
             pool.terminate()
 
-    def process(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def process(self, docs: Iterable[Document], *, reuse: Reuse | None = None,
+                record: Record | None = None) -> Iterator[Document]:
         """Annotate each document with ``cluster``, ``duplicate_of``, ``similarity``,
-        ``containment`` and ``relation``; yield them in input order."""
+        ``containment`` and ``relation``; yield them in input order.
+
+        In one process (``workers`` <= 1), ``record(doc, fingerprint)`` is called with
+        each document's fingerprint, and a fingerprint that ``reuse(doc)`` returns is
+        taken instead of computed (``None``: compute it). The template pass of
+        :func:`dedupe.pipeline.dedupe_documents` records its first pass's, to reuse
+        them for the documents whose text did not change."""
         if self.config.keep == "first":
-            for batch, fps in self._fingerprinted(_batches(docs, self.config.batch_size)):
+            batches = _batches(docs, self.config.batch_size)
+            for batch, fps in self._fingerprinted(batches, reuse=reuse, record=record):
                 yield from self._decide_batch(batch, range(len(batch)), fps)
             return
         all_docs = list(docs)
         order = sorted(range(len(all_docs)), key=lambda i: priority(all_docs[i], i, self.config))
         fps: list[Fingerprint | None] = []
-        for _, f in self._fingerprinted(_batches(all_docs, self.config.batch_size), keep=True):
+        batches = _batches(all_docs, self.config.batch_size)
+        for _, f in self._fingerprinted(batches, keep=True, reuse=reuse, record=record):
             fps.extend(f)
         for _ in self._decide_batch(all_docs, order, fps):
             pass

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import tempfile
 from typing import Iterable, Iterator
+
+import numpy as np
 
 from .boilerplate import classify
 from .budget import Deadline, OverBudget
 from .config import DEFAULTS, Config
 from .document import Block, Document
 from .errors import ConfigError
+from .fingerprint import Fingerprint
 from .segment import looks_like_html, segment_html, segment_text
 
 __all__ = ["clean", "clean_document", "clean_documents", "to_document", "dedupe_documents"]
@@ -115,8 +119,12 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     with _Spill() as spill:
         evidence = TemplateEvidence(config.template_min_stories)
         held = []
+        first = Deduplicator(config.replace(keep="first"))
+        # the second pass reuses the first pass's fingerprints of the texts that do not
+        # change (kept in the file too), when it fingerprints the same way
+        same = first._fp_args() == dd._fp_args()
         # the first pass streams: each document adds its evidence once its story is known
-        for d in Deduplicator(config.replace(keep="first")).process(spill.put_raw(d) for d in docs):
+        for d in first.process((spill.put_raw(d) for d in docs), record=spill.put_fingerprint if same else None):
             if d.ok:
                 evidence.add(d)
             held.append(spill.put_cleaned(d))
@@ -126,11 +134,12 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             for d in _handed_on(held):
                 spill.get_cleaned(d)
                 if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
+                    spill.take_fingerprint(d)  # a new text, fingerprinted again
                     clean_document(spill.get_raw(d), config, template)
                     spill.put_raw(d)  # back to the file until the document is handed on
                 yield d
 
-        for d in dd.process(second_pass()):
+        for d in dd.process(second_pass(), reuse=spill.take_fingerprint if same else None):
             yield spill.get_raw(d, release=True)
 
 
@@ -149,12 +158,16 @@ class _Spill:
     puts it back, exactly (lone surrogates pass through); ``release`` forgets where
     it was, for the last time a document is handed back. :meth:`put_cleaned` and
     :meth:`get_cleaned` do the same, once, for the title, text and blocks (as JSON,
-    which gives strings and numbers back exactly)."""
+    which gives strings and numbers back exactly), and :meth:`put_fingerprint` and
+    :meth:`take_fingerprint` for a fingerprint (its arrays' bytes)."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
-        self._raw: dict[int, tuple[int, int]] = {}  # id(doc) -> (offset, length)
-        self._cleaned: dict[int, tuple[int, int]] = {}
+        # id(doc) -> where its part is: offset << 40 | length (one int, not a tuple of two:
+        # a run holds one or three of them per document)
+        self._raw: dict[int, int] = {}
+        self._cleaned: dict[int, int] = {}
+        self._fingerprints: dict[int, int] = {}
 
     def __enter__(self) -> "_Spill":
         return self
@@ -162,15 +175,15 @@ class _Spill:
     def __exit__(self, *exc) -> None:
         self._file.close()
 
-    def _write(self, data: bytes) -> tuple[int, int]:
+    def _write(self, data: bytes) -> int:
         self._file.seek(0, os.SEEK_END)
-        where = (self._file.tell(), len(data))
+        where = self._file.tell() << 40 | len(data)
         self._file.write(data)
         return where
 
-    def _read(self, where: tuple[int, int]) -> bytes:
-        self._file.seek(where[0])
-        return self._file.read(where[1])
+    def _read(self, where: int) -> bytes:
+        self._file.seek(where >> 40)
+        return self._file.read(where & _LENGTH)
 
     def put_raw(self, doc: Document) -> Document:
         if doc.raw is not None:
@@ -199,3 +212,25 @@ class _Spill:
             doc.title, doc.text, blocks = json.loads(self._read(where))
             doc.blocks = [Block(*b) for b in blocks]
         return doc
+
+    def put_fingerprint(self, doc: Document, fp: Fingerprint) -> None:
+        arrays = (fp.keys.astype(np.int64, copy=False), fp.shingles.astype(np.uint32, copy=False),
+                  fp.sketch.astype(np.uint8, copy=False))
+        head = _FP_HEAD.pack(fp.text_hash, fp.n_tokens, *(len(a) for a in arrays))
+        self._fingerprints[id(doc)] = self._write(b"".join([head, *(a.tobytes() for a in arrays)]))
+
+    def take_fingerprint(self, doc: Document) -> Fingerprint | None:
+        where = self._fingerprints.pop(id(doc), None)
+        if where is None:
+            return None
+        data = self._read(where)
+        text_hash, n_tokens, n_keys, n_shingles, n_sketch = _FP_HEAD.unpack_from(data)
+        keys = np.frombuffer(data, np.int64, n_keys, _FP_HEAD.size)
+        shingles = np.frombuffer(data, np.uint32, n_shingles, _FP_HEAD.size + 8 * n_keys)
+        sketch = np.frombuffer(data, np.uint8, n_sketch, _FP_HEAD.size + 8 * n_keys + 4 * n_shingles)
+        return Fingerprint(shingles, None, text_hash, n_tokens, keys, sketch)
+
+
+_LENGTH = (1 << 40) - 1  # a part's length, in the low bits of where it is
+# a spilled fingerprint: text hash, token count, then the lengths of its keys, shingles, sketch
+_FP_HEAD = struct.Struct("<QQIII")

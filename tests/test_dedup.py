@@ -181,3 +181,33 @@ def test_the_sketch_filter_share_is_a_config_option():
     with pytest.raises(dedupe.ConfigError, match="sketch_agreement"):
         Config(sketch_agreement=1.5)
 
+
+
+def test_the_second_pass_reuses_the_first_pass_fingerprints(monkeypatch):
+    """Only the documents cleaned again with the template are fingerprinted again; the
+    others' fingerprints come back from the run's temporary file, and the decisions
+    are those of a run that computes every fingerprint."""
+    from dedupe.pipeline import dedupe_documents
+
+    promo = ("Our editors pick the best stories of the week and send them to all of our readers "
+             "every Friday morning, with a short note on what to read next.")
+
+    def corpus():
+        body = ["\n\n".join(" ".join(words(40, s * 10 + p)) + "." for p in range(6)) for s in range(5)]
+        body.append(body[1] + "\n\nOne more closing sentence of the copy, written for this site alone.")
+        return [Document(id=str(s), raw=b + (f"\n\n{promo}\n" if s < 3 else "\n"), format="text")
+                for s, b in enumerate(body)]
+
+    fingerprinted = []
+    real = Deduplicator.fingerprint
+    monkeypatch.setattr(Deduplicator, "fingerprint",
+                        lambda self, batch: (fingerprinted.extend(d.id for d in batch), real(self, batch))[1])
+    out = list(dedupe_documents(dedupe.clean_documents(corpus())))
+    assert all(promo not in d.text for d in out)  # the promo is template, and out of the texts
+    assert sorted(fingerprinted) == ["0", "0", "1", "1", "2", "2", "3", "4", "5"]
+    # the same decisions as fingerprinting every document in the second pass
+    monkeypatch.setattr("dedupe.pipeline._Spill.take_fingerprint", lambda self, doc: None)
+    again = list(dedupe_documents(dedupe.clean_documents(corpus())))
+    assert [(d.id, d.duplicate_of, d.similarity, d.relation) for d in out] == \
+        [(d.id, d.duplicate_of, d.similarity, d.relation) for d in again]
+    assert out[5].duplicate_of == "1"
