@@ -5,8 +5,9 @@ are copied ``k`` times under distinct names into a temporary directory (each cop
 with a word of its own at the start of every block), and
 ``dedupe run`` is timed on each corpus in a fresh process (peak RSS from the
 child's own resource usage). The default run keeps every cleaned document for its
-template pass (on disk); ``--template-stories 0`` streams. The slope (MB per 1,000
-documents) is what decides how large a corpus fits in memory.
+template pass (on disk); ``--template-stories 0`` streams; ``--keep longest`` sees
+every document before deciding any. The slope (MB per 1,000 documents) is what
+decides how large a corpus fits in memory.
 
 Usage::
 
@@ -25,7 +26,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HTML_DIR = REPO_ROOT.parent / "shared" / "bench" / "article-extraction" / "html"
-MODES = {"template pass (default)": [], "streaming (--template-stories 0)": ["--template-stories", "0"]}
+MODES = {"template pass (default)": [], "streaming (--template-stories 0)": ["--template-stories", "0"],
+         "keep longest (--keep longest)": ["--keep", "longest"]}
 
 
 # the opening tags of the elements that hold most blocks' text

@@ -21,6 +21,7 @@ from .document import Document
 from .fingerprint import Fingerprint, FingerprintBatch, FingerprintPool, fingerprint_texts, signer, unpack
 from .index import open_index
 from .shingle import tokens
+from .spill import Spill, handed_on
 
 __all__ = ["Deduplicator", "similarity", "match", "min_agree", "priority"]
 
@@ -143,25 +144,36 @@ class Deduplicator:
             for batch, fps in self._fingerprinted(batches, reuse=reuse, record=record):
                 yield from self._decide_batch(batch, range(len(batch)), fps)
             return
-        all_docs = list(docs)
-        order = sorted(range(len(all_docs)), key=lambda i: priority(all_docs[i], i, self.config))
-        fps: list[Fingerprint | None] = []
-        batches = _batches(all_docs, self.config.batch_size)
-        for _, f in self._fingerprinted(batches, keep=True, reuse=reuse, record=record):
-            fps.extend(f)
-        for _ in self._decide_batch(all_docs, order, fps):
-            pass
-        yield from all_docs
+        # every document is seen before the first is decided: each waits with its fingerprint,
+        # raw input and cleaned parts in a temporary file, and only its sort key in memory
+        with Spill() as spill:
+            held: list[Document] = []
+            keys: list[tuple] = []
+            for batch, fps in self._fingerprinted(_batches(docs, self.config.batch_size), reuse=reuse,
+                                                  record=record):
+                for d, fp in zip(batch, fps):
+                    keys.append(priority(d, len(held), self.config, fp.n_tokens if fp is not None else None))
+                    if fp is not None:
+                        spill.put_fingerprint(d, fp)
+                    held.append(spill.put_raw(spill.put_cleaned(d)))
+            order = sorted(range(len(held)), key=keys.__getitem__)
+            del keys
+            for _ in self._decide_batch(held, order, _SpilledFingerprints(held, spill)):
+                pass
+            for d in handed_on(held):
+                yield spill.get_raw(spill.get_cleaned(d), release=True)
 
-
-    def _decide_batch(self, docs: list[Document], order, fps: list | None = None) -> Iterator[Document]:
-        if fps is None:
-            fps = self.fingerprint(docs)
+    def _decide_batch(self, docs: list[Document], order, fingerprints=None) -> Iterator[Document]:
+        """Decide ``docs`` in ``order``; ``fingerprints[i]`` is document ``i``'s (a list,
+        or :class:`_SpilledFingerprints`: each is asked for once)."""
+        if fingerprints is None:
+            fingerprints = self.fingerprint(docs)
         order = list(order)
         batched = getattr(self.index, "batched", False)
         min_sh = self.config.min_shingles
         for c in range(0, len(order), _CHUNK):
             chunk = order[c:c + _CHUNK]
+            fps = {i: fingerprints[i] for i in chunk}
             looked_up = None
             if batched:
                 rows = [i for i in chunk if fps[i] is not None and fps[i].n_tokens
@@ -263,13 +275,14 @@ def match(j: float, a_in_b: float, b_in_a: float, na: int, nb: int, cfg: Config)
     return None
 
 
-def priority(d: Document, i: int, config: Config) -> tuple:
+def priority(d: Document, i: int, config: Config, n_tokens: int | None = None) -> tuple:
     """Sort key of the ``i``-th input document under the keep policy: the first
-    document of a cluster in this order is its kept copy."""
+    document of a cluster in this order is its kept copy. ``n_tokens``: the length
+    of its main text in words, when known (its fingerprint counts them)."""
     if not d.ok:
         return (1, 0, "", i)
     if config.keep == "longest":
-        return (0, -len(tokens(d.text or "")), "", i)
+        return (0, -(len(tokens(d.text or "")) if n_tokens is None else n_tokens), "", i)
     if config.keep == "earliest":
         # the input's own date field, else the date the page declares, else the crawl date (WARC)
         date = d.meta.get(config.date_field) or d.published or d.date
@@ -292,6 +305,16 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
             batch = []
     if batch:
         yield batch
+
+
+class _SpilledFingerprints:
+    """The fingerprints of held documents, by position, taken from the spill file (once each)."""
+
+    def __init__(self, held: list[Document], spill: Spill):
+        self.held, self.spill = held, spill
+
+    def __getitem__(self, i: int) -> Fingerprint | None:
+        return self.spill.take_fingerprint(self.held[i])
 
 
 class _ChunkCandidates:

@@ -145,7 +145,7 @@ def test_template_pass_holds_documents_on_disk_and_hands_them_back_exactly():
 
 def test_the_spill_gives_documents_back_exactly():
     from dedupe.document import Block
-    from dedupe.pipeline import _Spill
+    from dedupe.spill import Spill
 
     odd = "naïve “quotes” \ud800 lone surrogate, \x00, 😀"
     a = Document(id="a", raw=odd, title=odd, text=odd + "\n\nmore",
@@ -153,7 +153,7 @@ def test_the_spill_gives_documents_back_exactly():
     b = Document(id="b", raw="", title=None, text="", blocks=[])
     bad = Document(id="c", raw="broken", error="bad input")
     before = [(d.raw, d.title, d.text, list(d.blocks), d.error) for d in (a, b, bad)]
-    with _Spill() as spill:
+    with Spill() as spill:
         for d in (a, b, bad):
             spill.put_cleaned(spill.put_raw(d))
         assert a.raw is None and a.text is None and a.title is None and a.blocks == []
@@ -206,8 +206,30 @@ def test_the_second_pass_reuses_the_first_pass_fingerprints(monkeypatch):
     assert all(promo not in d.text for d in out)  # the promo is template, and out of the texts
     assert sorted(fingerprinted) == ["0", "0", "1", "1", "2", "2", "3", "4", "5"]
     # the same decisions as fingerprinting every document in the second pass
-    monkeypatch.setattr("dedupe.pipeline._Spill.take_fingerprint", lambda self, doc: None)
+    monkeypatch.setattr("dedupe.spill.Spill.take_fingerprint", lambda self, doc: None)
     again = list(dedupe_documents(dedupe.clean_documents(corpus())))
     assert [(d.id, d.duplicate_of, d.similarity, d.relation) for d in out] == \
         [(d.id, d.duplicate_of, d.similarity, d.relation) for d in again]
     assert out[5].duplicate_of == "1"
+
+
+@pytest.mark.parametrize("keep", ["longest", "earliest"])
+def test_buffered_policies_hold_documents_in_the_spill_file(monkeypatch, keep):
+    """keep=longest/earliest see every document before deciding: meanwhile each one's
+    text, blocks and raw input wait in the temporary file, and come back unchanged."""
+    docs = [Document(id=str(i), raw="\n\n".join(" ".join(words(30 + i, i % 4 * 10 + p)) + "." for p in range(4)),
+                     format="text") for i in range(12)]
+    ref = [(d.id, d.raw, d.title, d.text, d.blocks) for d in dedupe.clean_documents(
+        Document(id=d.id, raw=d.raw, format="text") for d in docs)]
+    seen = []
+    real = Deduplicator._decide
+
+    def decide(self, d, *a, **kw):
+        seen.append((d.text, d.raw, d.blocks))
+        return real(self, d, *a, **kw)
+
+    monkeypatch.setattr(Deduplicator, "_decide", decide)
+    out = list(Deduplicator(Config(keep=keep)).process(dedupe.clean_documents(docs)))
+    assert seen and all(s == (None, None, []) for s in seen)
+    assert [(d.id, d.raw, d.title, d.text, d.blocks) for d in out] == ref
+    assert sum(d.duplicate_of is not None for d in out) == 8  # four stories, three copies each
