@@ -297,6 +297,9 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
     # and the decisions are made here, against the index
     distributed = cfg.engine == "dask" and index_path is None
     dd = None if distributed else Deduplicator(cfg, index=index_path)
+    for run_id, n in getattr(dd and dd.index, "recovered", ()):
+        click.echo(f"dedupe run: rolled back {n:,} documents that a killed run ({run_id}) had added "
+                   "to the index", err=True)
     try:
         run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     except BaseException:

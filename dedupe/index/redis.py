@@ -16,14 +16,30 @@ Each document is added in one ``MULTI``/``EXEC``, so none is ever half indexed;
 additions are visible to other workers at once (the point of sharing). A run
 that fails or is interrupted takes its own additions out again (:meth:`abort`),
 so that its rerun does not find its documents already "seen" while their output
-was never written; other workers may have matched against them meanwhile. A
-process killed outright cannot, and leaves them. ``dedupe:params`` records the
+was never written; other workers may have matched against them meanwhile.
+
+A process killed outright (SIGKILL, the OOM killer, a lost machine) cannot, so
+every run journals its additions, in the same ``MULTI`` as each one:
+
+- ``runs``: the ids of the runs that have added documents and not finished;
+- ``run:<id>:added``: a list of ``<number>:<text hash>`` of its additions;
+- ``run:<id>:owner``: its host, boot id, process id and process start time;
+- ``run:<id>:alive``: a heartbeat that lapses ``lease`` seconds (60) after the run
+  stops renewing it (a thread renews it every third of that).
+
+A run that finishes deletes its journal. Opening the index for writing rolls
+back the journal of every run that is gone: its heartbeat lapsed, or it ran on
+this machine (same host and boot) and its process no longer exists, which a
+rerun right after a crash finds at once. ``dedupe:params`` records the
 parameters the database was built with; opening it with others is refused.
 """
 from __future__ import annotations
 
 import json
-from array import array
+import os
+import socket
+import threading
+import uuid
 from typing import Iterator
 
 import numpy as np
@@ -34,6 +50,7 @@ from ..shingle import HASH_VERSION
 __all__ = ["RedisIndex"]
 
 _RESERVE = 256  # document numbers taken from the server at a time
+LEASE = 60.0  # seconds a run's heartbeat outlives its last renewal
 
 
 class RedisIndex:
@@ -41,7 +58,7 @@ class RedisIndex:
 
     def __init__(self, url: str, *, bands: int | None = None, rows: int | None = None,
                  num_perm: int | None = None, seed: int | None = None, shingle_size: int | None = None,
-                 readonly: bool = False):
+                 readonly: bool = False, lease: float = LEASE):
         redis = require("redis", "redis")
         self.url = url
         self.min_agree = 0
@@ -66,8 +83,11 @@ class RedisIndex:
         p = self.params
         self.p = f"dedupe:b{p['bands']}r{p['rows']}p{p['num_perm']}s{p['seed']}k{p['shingle_size']}:"
         self._next = self._end = 0
-        # this run's additions, taken out again if it is aborted: document numbers, text hashes
-        self._added, self._added_hashes = array("q"), array("Q")
+        self.lease = lease
+        self._run: str | None = None  # this run's journal id, from its first addition
+        self._heartbeat: threading.Event | None = None  # set to stop the renewing thread
+        # (run id, documents) of gone runs whose additions opening the index rolled back
+        self.recovered: list[tuple[str, int]] = [] if readonly else self._recover()
 
     def __len__(self) -> int:
         return int(self.r.get(self.p + "count") or 0)
@@ -95,7 +115,10 @@ class RedisIndex:
         doc = {"id": doc_id, "sh": shingles.astype(np.uint32).tobytes(), "k": ks.tobytes()}
         if sketch is not None:
             doc["s"] = np.asarray(sketch, np.uint8).tobytes()
+        if self._run is None:
+            self._begin()
         pipe = self.r.pipeline(transaction=True)
+        pipe.rpush(f"{self.p}run:{self._run}:added", f"{key}:{int(text_hash) & 0xFFFFFFFFFFFFFFFF}")
         pipe.hset(f"{self.p}doc:{key}", mapping=doc)
         pipe.hsetnx(self.p + "exact", str(text_hash), key)
         for k in ks.tolist():
@@ -103,8 +126,6 @@ class RedisIndex:
         pipe.sadd(f"{self.p}id:{doc_id}", key)
         pipe.incr(self.p + "count")
         pipe.execute()
-        self._added.append(key)
-        self._added_hashes.append(int(text_hash) & 0xFFFFFFFFFFFFFFFF)
         return key
 
     def get(self, key: int) -> tuple[str, np.ndarray]:
@@ -117,15 +138,81 @@ class RedisIndex:
 
     def close(self) -> None:
         """Keep this run's additions and close."""
-        self._added, self._added_hashes = array("q"), array("Q")
+        self._end_run()
         self.r.close()
 
     def abort(self) -> None:
         """Take this run's additions out of the index again, then close."""
         try:
-            self._forget(self._added.tolist(), self._added_hashes.tolist())
+            if self._run is not None:
+                self._forget(*self._journal(self._run))
         finally:
             self.close()
+
+    # -- the run journal
+
+    def _begin(self) -> None:
+        """Register this run before its first addition, and start its heartbeat."""
+        run = uuid.uuid4().hex
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(f"{self.p}run:{run}:owner", mapping=_owner(os.getpid()))
+        pipe.set(f"{self.p}run:{run}:alive", 1, px=int(self.lease * 1000))
+        pipe.sadd(self.p + "runs", run)
+        pipe.execute()
+        self._run = run
+        self._heartbeat = stop = threading.Event()
+        alive, ms, r = f"{self.p}run:{run}:alive", int(self.lease * 1000), self.r
+
+        def renew():  # (a failed renewal is retried; the run's own calls report a lost server)
+            while not stop.wait(self.lease / 3):
+                try:
+                    r.set(alive, 1, px=ms)
+                except Exception:
+                    pass
+
+        threading.Thread(target=renew, name="dedupe-redis-heartbeat", daemon=True).start()
+
+    def _end_run(self) -> None:
+        """Stop the heartbeat and delete the journal: the additions left are final."""
+        if self._heartbeat is not None:
+            self._heartbeat.set()
+            self._heartbeat = None
+        if self._run is not None:
+            run, self._run = self._run, None
+            self._delete_journal(run)
+
+    def _delete_journal(self, run: str) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.delete(*(f"{self.p}run:{run}:{part}" for part in ("added", "owner", "alive", "recovering")))
+        pipe.srem(self.p + "runs", run)
+        pipe.execute()
+
+    def _journal(self, run: str) -> tuple[list[int], list[int]]:
+        """The document numbers and text hashes a run added."""
+        keys, hashes = [], []
+        for item in self.r.lrange(f"{self.p}run:{run}:added", 0, -1):
+            key, th = item.split(b":")
+            keys.append(int(key))
+            hashes.append(int(th))
+        return keys, hashes
+
+    def _recover(self) -> list[tuple[str, int]]:
+        """Roll back the additions of runs that are gone (see the module doc)."""
+        done = []
+        me = _owner(os.getpid())
+        for raw in self.r.smembers(self.p + "runs"):
+            run = raw.decode()
+            owner = {k.decode(): v.decode() for k, v in self.r.hgetall(f"{self.p}run:{run}:owner").items()}
+            here = bool(me["boot"]) and owner.get("host") == me["host"] and owner.get("boot") == me["boot"]
+            gone = not self.r.exists(f"{self.p}run:{run}:alive") or (
+                here and _start_time(int(owner.get("pid") or 0)) != owner.get("started"))
+            # one process rolls a run back: the first to take its recovery mark
+            if gone and self.r.set(f"{self.p}run:{run}:recovering", 1, nx=True, ex=600):
+                keys, hashes = self._journal(run)
+                self._forget(keys, hashes)
+                self._delete_journal(run)
+                done.append((run, len(keys)))
+        return done
 
     def _forget(self, keys: list[int], text_hashes: list[int], step: int = 256) -> None:
         for i in range(0, len(keys), step):
@@ -183,3 +270,25 @@ class RedisIndex:
             yield {"id": doc_id.decode(), "key": key, "text_hash": None if th is None else f"{th:016x}",
                    "shingles": len(sh) // 4}
 
+
+def _owner(pid: int) -> dict[str, str]:
+    """Who runs: host, boot id and the process's start time (so that a reused process
+    id is told apart). ``started`` is empty when the process does not exist here, and
+    ``boot`` without procfs (where only the heartbeat tells a run is gone)."""
+    return {"host": socket.gethostname(), "boot": _read("/proc/sys/kernel/random/boot_id").strip(),
+            "pid": str(pid), "started": _start_time(pid)}
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time (Linux procfs; empty when it does not exist, or elsewhere)."""
+    stat = _read(f"/proc/{pid}/stat") if pid > 0 else ""
+    # field 22, counted after the parenthesised command name (which may hold spaces)
+    return stat.rsplit(")", 1)[1].split()[19] if stat else ""
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as fh:
+            return fh.read()
+    except OSError:
+        return ""
