@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
 from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, comment_date, credit_end,
-                   disclaimer, embed_credit, end_cue, footer, glued_cue, machinery, mark,
-                   newsletter, photo_credit, section_kind, social, teaser_cue)
+                   disclaimer, embed_credit, end_cue, end_cues_of, footer, glued_cue, machinery, mark,
+                   names_a_kind, newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
 from .headline import find_title
 from .pagemeta import dateline_date
@@ -463,6 +463,22 @@ def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str]
 
 
 def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, comment_date: bool) -> tuple[str, str]:
+    if comment_date or names_a_kind(seg):
+        cue = _kind_cue(seg, w, after_body, comment_date)
+        if cue is not None:
+            return cue
+    if section:
+        return section, f"inside {section} section"
+    kind = _hint_kind(seg.hints) if seg.hints else None
+    if kind:
+        return kind, f"DOM hint ({kind})"
+    if after_body:
+        return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
+    return "navigation", "before the article start"
+
+
+def _kind_cue(seg: Segment, w: int, after_body: bool, comment_date: bool) -> tuple[str, str] | None:
+    """The kind a cue phrase names, if one does."""
     if advert(seg, w):
         return "advertisement", "advertisement label"
     if caption(seg):
@@ -479,15 +495,7 @@ def _kind_of(seg: Segment, w: int, after_body: bool, section: str | None, commen
         return "author", "author bio cue"
     if after_body and disclaimer(seg):
         return "footer", "disclaimer"
-    if section:
-        return section, f"inside {section} section"
-    kind = _hint_kind(seg.hints) if seg.hints else None
-    if kind:
-        return kind, f"DOM hint ({kind})"
-    if after_body:
-        return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
-    return "navigation", "before the article start"
-
+    return None
 
 
 def classify(segs: list[Segment], *, html: bool = False, page_title: str | None = None,
@@ -509,7 +517,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     trust_bad = not html or _hints_informative(segs, words, prose)
     scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
-    end_cues = [end_cue(s) for s in segs]
+    end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
     glued = [not prose[i] and 13 <= words[i] <= 60 and glued_cue(s) for i, s in enumerate(segs)]
     strong = [(words[i] <= 12 and end_cues[i]) or glued[i] for i in range(n)]  # a boundary line

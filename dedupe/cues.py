@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .segment import Segment
+from .segment import Segment, fold_case
 
-__all__ = ["mark", "end_cue", "about_cue", "glued_cue", "teaser_cue", "comment_date", "comment_cue",
+__all__ = ["mark", "names_a_kind", "end_cue", "end_cues_of", "about_cue", "glued_cue", "teaser_cue", "comment_date", "comment_cue",
            "advert", "caption", "credit_end", "photo_credit", "byline_bit", "embed_credit", "author",
            "disclaimer", "footer", "newsletter", "social", "machinery", "section_kind"]
 
@@ -144,16 +144,20 @@ _AUTHOR_FIRST = frozenset("written about by".split())
 
 
 def mark(segs: list[Segment]) -> None:
-    """Set each segment's first word and flag bits, for the whole page at once."""
-    page = "\n".join([s.low for s in segs])
-    if page.count("\n") != len(segs) - 1:
-        return  # a block holding a line break: leave the gates open
+    """Set each segment's lower-case text, first word and flag bits, for the whole page at once."""
+    page = "\n".join([s.text for s in segs])
+    if page.count("\n") != len(segs) - 1:  # a block holding a line break: leave the gates open
+        for s in segs:
+            s.low = fold_case(s.text)
+        return
+    page = fold_case(page)
+    lows = page.split("\n")
     firsts = _FIRST_WORDS.findall("\n" + page)
     starts = []
     pos = 0
-    for s in segs:
+    for s, low in zip(segs, lows):
         starts.append(pos)
-        pos += len(s.low) + 1
+        pos += len(low) + 1
     flags = [0] * len(segs)
     n = len(segs)
     find = page.find
@@ -166,9 +170,25 @@ def mark(segs: list[Segment]) -> None:
                 if k + 1 >= n:
                     break
                 i = find(lit, starts[k + 1])  # the next block: one hit is enough
-    for s, first, f in zip(segs, firsts, flags):
+    for s, low, first, f in zip(segs, lows, firsts, flags):
+        s.low = low
         s.first = first
         s.flags = f
+
+
+# the first words of the cues that name a block's kind (see names_a_kind)
+_KIND_FIRST = _ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST
+
+
+def names_a_kind(seg: Segment) -> bool:
+    """Whether any of the cues that name a block's kind could match it (advert, caption,
+    comment_cue, newsletter, footer, social, author, disclaimer): their gates together,
+    one question instead of eight for the many blocks none of them can match."""
+    first = seg.first
+    if first is None or first in _KIND_FIRST or first[:1].isdecimal() or seg.flags & (NEWSLETTER | FOOTER):
+        return True
+    low = seg.low  # author's "is ", and the words caption's credit pattern needs
+    return "is " in low or "(" in low or "/" in low or "photo" in low or "getty" in low or "shutterstock" in low
 
 
 def _first_in(seg: Segment, words: frozenset[str]) -> bool:
@@ -187,6 +207,15 @@ def end_cue(seg: Segment) -> bool:
     """A line that opens what follows the article ("Related", "Leave a reply", "About Jane Doe")."""
     return bool((_first_in_or_number(seg, _END_CUE_FIRST) and _END_CUE_LOW.match(seg.low))
                 or (_first_in(seg, _ABOUT_FIRST) and _END_CUE_ABOUT.match(seg.text)))
+
+
+_END_OR_ABOUT_FIRST = _END_CUE_FIRST | _ABOUT_FIRST
+
+
+def end_cues_of(segs: list[Segment]) -> list[bool]:
+    """:func:`end_cue` of every segment, its gate asked inline (most blocks fail it)."""
+    return [(f is None or f in _END_OR_ABOUT_FIRST or f[:1].isdecimal()) and end_cue(s)
+            for s, f in zip(segs, [s.first for s in segs])]
 
 
 def about_cue(seg: Segment) -> bool:

@@ -16,7 +16,7 @@ from .pagemeta import declared_title, published_date
 
 ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
 
-__all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_html"]
+__all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_html", "fold_case"]
 
 _TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
@@ -53,19 +53,24 @@ class Segment:
     heading: bool = False
     in_list: bool = False
     path: tuple = ()  # ids of the enclosing block elements, outermost first (HTML)
-    # the text in lower case (and _CASE_FOLD), for cue patterns written in lower case
-    # (scanning an alternation of literals without IGNORECASE is several times faster)
-    low: str = field(init=False, repr=False, compare=False)
+    # The text in lower case (and _CASE_FOLD: see fold_case), for cue patterns written in
+    # lower case (scanning an alternation of literals without IGNORECASE is several times
+    # faster). cues.mark sets it for a whole page at once.
+    low: str | None = field(init=False, default=None, repr=False, compare=False)
     # set for a whole page by cues.mark: the first word of ``low`` and which literal cue
     # phrases the block holds (the cheap gates of the cue patterns; unknown: all open)
     first: str | None = field(init=False, default=None, repr=False, compare=False)
     flags: int = field(init=False, default=ALL_FLAGS, repr=False, compare=False)
 
-    def __post_init__(self):
-        low = self.text.lower()
-        if not low.isascii() and _CASE_EXTRA.search(low):
-            low = low.replace("i\u0307", "i").translate(_CASE_FOLD)
-        self.low = low
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, with the letters that ``re.IGNORECASE`` matches to cue-word
+    letters folded to them (:attr:`Segment.low`). Lines keep their breaks, so a page of
+    blocks joined by newlines folds to the blocks' folded texts joined by newlines."""
+    low = text.lower()
+    if not low.isascii() and _CASE_EXTRA.search(low):
+        low = low.replace("i\u0307", "i").translate(_CASE_FOLD)
+    return low
 
 
 def looks_like_html(raw: str) -> bool:
