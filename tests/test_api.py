@@ -98,3 +98,11 @@ def test_optimal_bands_favours_recall_at_threshold():
     for t in (0.3, 0.5, 0.7, 0.8):
         b, r = optimal_bands(t, 128)
         assert candidate_probability(t, b, r) >= 0.95
+
+
+def test_html_nested_a_thousand_deep_keeps_its_text():
+    """Pages of unclosed tags nest deep; libxml2's default limit (256) dropped all text below it."""
+    para = "<p>" + "The council approved the plan after a long debate about homes, roads and schools. " * 3 + "</p>"
+    for tag in ("div", "font"):  # a block element, and the classic unclosed inline one
+        html = "<html><body>" + f"<{tag}>" * 1000 + para * 4 + "</body></html>"
+        assert dedupe.clean(html, format="html").text.count("The council approved") == 12, tag
