@@ -128,3 +128,14 @@ def test_reading_parquet_never_unpickles_metadata(tmp_path, monkeypatch):
     [doc] = read_inputs([str(p)])
     assert doc.ok and doc.raw == ARTICLE
     assert calls == [] and not marker.exists()
+
+
+def test_html_entity_declarations_are_not_expanded():
+    """The HTML parser runs with huge_tree (deep nesting): an entity "billion laughs" in a
+    doctype must still expand to nothing, not to gigabytes."""
+    import dedupe
+
+    decl = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{k} "{("&l%d;" % (k - 1)) * 10}">' for k in range(1, 10))
+    page = f'<?xml version="1.0"?><!DOCTYPE bomb [{decl}]><html><body><p>&l9;</p></body></html>'
+    doc = dedupe.clean(page, format="html")
+    assert doc.ok and "lol" not in (doc.text or "")
