@@ -18,7 +18,7 @@ import numpy as np
 
 from .config import DEFAULTS, Config
 from .document import Document
-from .fingerprint import Fingerprint, FingerprintBatch, FingerprintPool, fingerprint_texts, signer, unpack
+from .fingerprint import Fingerprint, FingerprintPool, fingerprint_texts, signer, unpack
 from .index import open_index
 from .shingle import tokens
 from .spill import Spill, handed_on
@@ -88,14 +88,13 @@ class Deduplicator:
                 fps[i] = f
         return fps
 
-    def _fingerprinted(self, batches: Iterable[list[Document]], keep: bool = False,
-                       reuse: Reuse | None = None, record: Record | None = None
-                       ) -> Iterator[tuple[list[Document], list]]:
+    def _fingerprinted(self, batches: Iterable[list[Document]], reuse: Reuse | None = None,
+                       record: Record | None = None) -> Iterator[tuple[list[Document], list]]:
         """(batch, fingerprints) in input order; with ``workers`` > 1 the fingerprints
         are computed by that many processes, a few batches ahead of the decisions.
         A batch's fingerprints may live in a shared block that is reused once the
-        next batch is asked for, unless ``keep``. ``reuse`` and ``record``: see
-        :meth:`process` (one process only)."""
+        next batch is asked for. ``reuse`` and ``record``: see :meth:`process` (one
+        process only)."""
         workers = self.config.workers
         if workers <= 1:
             for b in batches:
@@ -120,10 +119,7 @@ class Deduplicator:
                 if not inflight:
                     break
                 b0, ticket = inflight.popleft()
-                fb = pool.result(ticket)
-                if keep:
-                    fb = FingerprintBatch(*(np.array(x) if isinstance(x, np.ndarray) else x for x in fb))
-                yield b0, unpack(b0, fb)
+                yield b0, unpack(b0, pool.result(ticket))
                 pool.release(ticket)  # the caller is done with that batch
             pool.close()
         finally:
