@@ -37,7 +37,7 @@ def test_local_cluster_of_two_processes_matches_the_local_engine():
 
 
 def test_cli_runs_on_a_dask_scheduler(tmp_path):
-    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
         outs = []
         for extra in ([], ["--engine", "dask", "--scheduler", cluster.scheduler_address]):
             out = tmp_path / f"out{len(outs)}.jsonl"
@@ -59,7 +59,7 @@ def test_engine_options_are_checked():
 @pytest.fixture(scope="module")
 def two_workers():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         yield client
 
 

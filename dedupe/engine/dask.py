@@ -46,8 +46,10 @@ def _connect(config: Config, client=None, scheduler: str | None = None):
                 raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         elif client is None:
             try:
+                # the scheduler's HTTP server on a free port: the default, 8787, is taken by the
+                # first cluster on the machine, and a second one warned and moved anyway
                 cluster = stack.enter_context(distributed.LocalCluster(
-                    n_workers=config.workers, threads_per_worker=1, processes=True, dashboard_address=None))
+                    n_workers=config.workers, threads_per_worker=1, processes=True, dashboard_address=":0"))
             except RuntimeError as exc:
                 raise ConfigError(f"the Dask local cluster did not start ({exc}); a script must call "
                                   "dedupe's Dask functions under `if __name__ == \"__main__\":`, as its "
