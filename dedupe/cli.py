@@ -313,7 +313,9 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
 
             annotated = run_.ticking(dedupe_dask(docs, cfg, scheduler=scheduler))
         else:
-            cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler))
+            # the template pass classifies most HTML pages again: their blocks are kept for it
+            keep = cfg.template_min_stories > 0
+            cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_segments=keep))
             if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
                 cleaned = _without_raw(cleaned)
             annotated = dedupe_documents(cleaned, cfg, deduplicator=dd)

@@ -60,6 +60,9 @@ class Document:
     date: str | None = None  # when the input says (WARC-Date)
     published: str | None = None  # the publication date an HTML page declares (ISO 8601)
     meta: dict[str, Any] = field(default_factory=dict)
+    # an HTML page's blocks as segmented (dedupe.segment.page_to_json), kept by cleaning
+    # with ``keep_segments`` for the template pass to classify again; never written
+    segmented: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -8,7 +8,7 @@ from .budget import Deadline, OverBudget
 from .config import DEFAULTS, Config
 from .document import Document
 from .errors import ConfigError
-from .segment import looks_like_html, segment_html, segment_text
+from .segment import looks_like_html, page_from_json, page_to_json, segment_html, segment_text
 from .spill import Spill, handed_on
 
 __all__ = ["clean", "clean_document", "clean_documents", "to_document", "dedupe_documents"]
@@ -33,11 +33,13 @@ def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
 
 
 def clean_document(doc: Document, config: Config = DEFAULTS,
-                   template: frozenset[int] | None = None) -> Document:
+                   template: frozenset[int] | None = None, keep_segments: bool = False) -> Document:
     """Fill ``blocks``, ``text`` and ``title`` of one document in place (and return it).
 
     ``template`` holds block keys known from corpus evidence to be site template
-    (see :mod:`dedupe.template`).
+    (see :mod:`dedupe.template`). With ``keep_segments`` an HTML page's blocks as
+    segmented are kept in ``doc.segmented``; a document that has them is classified
+    from them, and they are let go, instead of parsing its page again.
 
     A document over ``config.max_doc_bytes`` (characters here) or whose cleaning
     takes longer than ``config.doc_timeout`` seconds, or splits into more than
@@ -52,7 +54,12 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
     deadline = Deadline(config.doc_timeout, config.max_blocks)
     try:
         if doc.format == "html":
-            page = segment_html(doc.raw, deadline)
+            if doc.segmented is not None:
+                page, doc.segmented = page_from_json(doc.segmented), None
+            else:
+                page = segment_html(doc.raw, deadline)
+                if keep_segments:
+                    doc.segmented = page_to_json(page)
             res = classify(page.segments, html=True, page_title=page.title, template=template, deadline=deadline)
             doc.published = page.published or res.published  # declared, else the dateline's
         else:
@@ -60,6 +67,7 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
             doc.published = res.published
     except OverBudget as exc:
         doc.error, doc.blocks, doc.text, doc.title, doc.published = str(exc), [], None, None, None
+        doc.segmented = None
         return doc
     doc.blocks, doc.text, doc.title = res.blocks, res.text, res.title
     return doc
@@ -78,15 +86,18 @@ def clean(x, config: Config = DEFAULTS, *, format: str = "auto") -> Document:
     return clean_document(to_document(x, format=format), config)
 
 
-def clean_documents(docs: Iterable[Document], config: Config = DEFAULTS) -> Iterator[Document]:
+def clean_documents(docs: Iterable[Document], config: Config = DEFAULTS,
+                    keep_segments: bool = False) -> Iterator[Document]:
     """Pipeline step: clean each document of a stream. A document that fails to
-    clean carries ``error`` and flows on to the rejected output."""
+    clean carries ``error`` and flows on to the rejected output. ``keep_segments``:
+    see :func:`clean_document` (for :func:`dedupe_documents`' template pass)."""
     for d in docs:
         if d.ok:
             try:
-                clean_document(d, config)
+                clean_document(d, config, keep_segments=keep_segments)
             except Exception as exc:  # one bad page must not stop a batch
                 d.error = f"cleaning failed: {type(exc).__name__}: {exc}"
+                d.segmented = None
         yield d
 
 
@@ -100,8 +111,10 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     again, and the final deduplication runs on the improved main texts. Between
     the passes each document waits with its raw input, title, text and blocks
     (nearly all of its size) in an unlinked temporary file; they are put back,
-    unchanged, as it goes on. Set ``template_min_stories=0`` for a single
-    streaming pass.
+    unchanged, as it goes on. HTML documents cleaned with ``keep_segments``
+    (:func:`clean_documents`) are classified again from their kept blocks, with
+    the same result as parsing their pages again, in a fraction of the time. Set
+    ``template_min_stories=0`` for a single streaming pass.
     """
     from .cluster import Deduplicator
     from .template import TemplateEvidence, block_key
@@ -118,7 +131,8 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
         # change (kept in the file too), when it fingerprints the same way
         same = first._fp_args() == dd._fp_args()
         # the first pass streams: each document adds its evidence once its story is known
-        for d in first.process((spill.put_raw(d) for d in docs), record=spill.put_fingerprint if same else None):
+        firsts = (spill.put_segmented(spill.put_raw(d)) for d in docs)
+        for d in first.process(firsts, record=spill.put_fingerprint if same else None):
             if d.ok:
                 evidence.add(d)
             held.append(spill.put_cleaned(d))
@@ -129,8 +143,11 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
                 spill.get_cleaned(d)
                 if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
                     spill.take_fingerprint(d)  # a new text, fingerprinted again
+                    d.segmented = spill.take_segmented(d)  # (an HTML page's blocks, if kept)
                     clean_document(spill.get_raw(d), config, template)
                     spill.put_raw(d)  # back to the file until the document is handed on
+                else:
+                    spill.take_segmented(d)
                 yield d
 
         for d in dd.process(second_pass(), reuse=spill.take_fingerprint if same else None):

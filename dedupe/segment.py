@@ -6,6 +6,7 @@ back into one block, so that a block is a paragraph, a heading or a menu run.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,8 @@ from .pagemeta import declared_title, published_date
 
 ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
 
-__all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_html", "fold_case"]
+__all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_html", "fold_case", "page_to_json",
+           "page_from_json"]
 
 _TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
@@ -180,6 +182,21 @@ class HtmlPage(NamedTuple):
     segments: list[Segment]
     title: str | None  # the headline the page declares (og:title, else <title>)
     published: str | None  # the publication date it declares, ISO 8601
+
+
+def page_to_json(page: HtmlPage) -> bytes:
+    """A segmented page as compact JSON, for :func:`page_from_json` (the template pass
+    classifies most HTML pages twice; this spares it parsing them again)."""
+    return json.dumps([page.title, page.published, [[s.text, s.para, s.tag, s.link_chars, s.hints, s.heading,
+                                                     s.in_list, s.path] for s in page.segments]],
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def page_from_json(data: bytes) -> HtmlPage:
+    """The page :func:`page_to_json` encoded, with segments equal to the originals."""
+    title, published, segs = json.loads(data.decode("utf-8", "surrogatepass"))
+    return HtmlPage([Segment(t, para, tag, link, hints, heading, in_list, tuple(path))
+                     for t, para, tag, link, hints, heading, in_list, path in segs], title, published)
 
 
 def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> HtmlPage:

@@ -36,16 +36,19 @@ class Spill:
     puts it back, exactly (lone surrogates pass through); ``release`` forgets where
     it was, for the last time a document is handed back. :meth:`put_cleaned` and
     :meth:`get_cleaned` do the same, once, for the title, text and blocks (as JSON,
-    which gives strings and numbers back exactly), and :meth:`put_fingerprint` and
-    :meth:`take_fingerprint` for a fingerprint (its arrays' bytes)."""
+    which gives strings and numbers back exactly), :meth:`put_fingerprint` and
+    :meth:`take_fingerprint` for a fingerprint (its arrays' bytes), and
+    :meth:`put_segmented` and :meth:`take_segmented` for an HTML page's blocks as
+    segmented (``doc.segmented``)."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
         # id(doc) -> where its part is: offset << 40 | length (one int, not a tuple of two:
-        # a run holds one or three of them per document)
+        # a run holds a few of them per document)
         self._raw: dict[int, int] = {}
         self._cleaned: dict[int, int] = {}
         self._fingerprints: dict[int, int] = {}
+        self._segmented: dict[int, int] = {}
 
     def __enter__(self) -> "Spill":
         return self
@@ -90,6 +93,16 @@ class Spill:
             doc.title, doc.text, blocks = json.loads(self._read(where))
             doc.blocks = [Block(*b) for b in blocks]
         return doc
+
+    def put_segmented(self, doc: Document) -> Document:
+        if doc.segmented is not None:
+            self._segmented[id(doc)] = self._write(doc.segmented)
+            doc.segmented = None
+        return doc
+
+    def take_segmented(self, doc: Document) -> bytes | None:
+        where = self._segmented.pop(id(doc), None)
+        return None if where is None else self._read(where)
 
     def put_fingerprint(self, doc: Document, fp: Fingerprint) -> None:
         arrays = (fp.keys.astype(np.int64, copy=False), fp.shingles.astype(np.uint32, copy=False),

@@ -106,3 +106,16 @@ def test_html_nested_a_thousand_deep_keeps_its_text():
     for tag in ("div", "font"):  # a block element, and the classic unclosed inline one
         html = "<html><body>" + f"<{tag}>" * 1000 + para * 4 + "</body></html>"
         assert dedupe.clean(html, format="html").text.count("The council approved") == 12, tag
+
+
+def test_a_segmented_page_survives_its_json_round_trip():
+    from dedupe.segment import page_from_json, page_to_json, segment_html
+
+    html = ("<html><head><title>Ünïcode “quotes” 東京 😀</title><meta property='article:published_time' "
+            "content='2024-05-01T10:00:00Z'></head><body><nav class='menu'><a href='/'>Home</a></nav>"
+            "<article class='story'><h1>Head</h1><p>Text with <a href='x'>a link</a>, tabs\tand 😀.</p>"
+            "<ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table></article></body></html>")
+    page = segment_html(html)
+    again = page_from_json(page_to_json(page))
+    assert again == page and [s.path for s in again.segments] == [s.path for s in page.segments]
+    assert page.title and page.published and len(page.segments) >= 5

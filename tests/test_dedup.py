@@ -233,3 +233,32 @@ def test_buffered_policies_hold_documents_in_the_spill_file(monkeypatch, keep):
     assert seen and all(s == (None, None, []) for s in seen)
     assert [(d.id, d.raw, d.title, d.text, d.blocks) for d in out] == ref
     assert sum(d.duplicate_of is not None for d in out) == 8  # four stories, three copies each
+
+
+def test_the_template_pass_classifies_kept_html_blocks_without_parsing_again(monkeypatch):
+    """With keep_segments, an HTML page is parsed once; its second classification reads the
+    blocks kept in the temporary file, with the same result as parsing it again."""
+    import dedupe.pipeline as pipeline
+    from dedupe.pipeline import dedupe_documents
+
+    nav = "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+    promo = ("<p>Our editors pick the best stories of the week and send them to all of our readers every "
+             "Friday morning, with a short note on what to read next.</p>")
+
+    def corpus():
+        return [Document(id=str(s), format="html", raw=f"<html><head><title>Story {s}</title></head><body>{nav}"
+                         f"<h1>Story {s}</h1>" + "".join(f"<p>{' '.join(words(40, s * 10 + p))}.</p>" for p in range(5))
+                         + promo + "</body></html>") for s in range(6)]
+
+    runs = {}
+    parsed = []
+    real = pipeline.segment_html
+    monkeypatch.setattr(pipeline, "segment_html", lambda raw, deadline: (parsed.append(1), real(raw, deadline))[1])
+    for keep in (False, True):
+        parsed.clear()
+        out = list(dedupe_documents(dedupe.clean_documents(corpus(), keep_segments=keep)))
+        runs[keep] = ([(d.id, d.title, d.text, d.blocks, d.published, d.duplicate_of) for d in out], len(parsed))
+        assert all(d.ok and d.segmented is None for d in out)
+    assert runs[True][0] == runs[False][0]
+    assert all("Our editors pick" not in text for _, _, text, *_ in runs[True][0])  # the promo is template
+    assert runs[False][1] == 12 and runs[True][1] == 6  # every page cleaned again, parsed once

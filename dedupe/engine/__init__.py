@@ -11,13 +11,15 @@ from .local import clean_parallel
 __all__ = ["clean_parallel", "clean_on_engine"]
 
 
-def clean_on_engine(docs: Iterable[Document], config: Config, scheduler: str | None = None) -> Iterator[Document]:
+def clean_on_engine(docs: Iterable[Document], config: Config, scheduler: str | None = None,
+                    keep_segments: bool = False) -> Iterator[Document]:
     """Cleaning on the engine ``config.engine`` names: local processes, or Dask
-    (on the cluster at ``scheduler``, else on a local one)."""
+    (on the cluster at ``scheduler``, else on a local one). ``keep_segments``: see
+    :func:`dedupe.pipeline.clean_document` (local processes; Dask does not keep them)."""
     if config.engine == "dask":
         from .dask import clean_dask
 
         return clean_dask(docs, config, scheduler=scheduler)
     if scheduler is not None:
         raise ConfigError("a Dask scheduler address needs the dask engine (--engine dask)")
-    return clean_parallel(docs, config)
+    return clean_parallel(docs, config, keep_segments)

@@ -17,18 +17,20 @@ BATCH = 32  # documents per task: large enough to amortise the pickling round tr
 IN_FLIGHT = 4  # batches queued per worker: the workers never wait, and memory stays bounded
 
 
-def _clean_batch(docs: list[Document], config: Config) -> list[Document]:
-    return list(clean_documents(docs, config))
+def _clean_batch(docs: list[Document], config: Config, keep_segments: bool) -> list[Document]:
+    return list(clean_documents(docs, config, keep_segments))
 
 
-def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS) -> Iterator[Document]:
-    """:func:`dedupe.pipeline.clean_documents` on ``config.workers`` processes, in input order.
+def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS,
+                   keep_segments: bool = False) -> Iterator[Document]:
+    """:func:`dedupe.pipeline.clean_documents` on ``config.workers`` processes, in input order
+    (``keep_segments``: the workers send each HTML page's blocks back, encoded, with it).
 
     The input is read only as far as the work in flight needs (``IN_FLIGHT`` batches
     per worker), not ahead without bound as ``Pool.imap`` would: a large input does not
     pile up in memory while the workers catch up."""
     if config.workers <= 1:
-        yield from clean_documents(docs, config)
+        yield from clean_documents(docs, config, keep_segments)
         return
     source = iter(docs)
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
@@ -40,7 +42,7 @@ def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS) -> Itera
         def submit() -> bool:
             batch = list(islice(source, BATCH))
             if batch:
-                pending.append(pool.apply_async(_clean_batch, (batch, config)))
+                pending.append(pool.apply_async(_clean_batch, (batch, config, keep_segments)))
             return bool(batch)
 
         more = True
