@@ -30,7 +30,8 @@ __all__ = ["find_title", "without_site_name"]
 WINDOW = 40
 NEAR = 12
 _WORD = re.compile(r"\w+")
-_LONG_WORD = re.compile(r"\w{4,}")
+# Han, kana and Hangul: scripts written without spaces between words
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # "9:28 AM": a dateline, not a headline
 _BYLINE = re.compile(r"^\W*(by|written by|von|por|par|di)\s", re.I)
 _QUESTION = re.compile(r"[?!]\W*$")
@@ -45,10 +46,23 @@ def _same_words(text: str, words: set[str]) -> float:
     return 2 * shared / (len(mine) + len(words)) if shared else 0.0
 
 
+def _key_words(low: str) -> set[str]:
+    """The words that say what a line is about: words of four or more characters, and
+    in scripts written without spaces (CJK), a run's character pairs instead (the
+    whole run, a phrase or a sentence, would never recur in the body verbatim)."""
+    out = set()
+    for w in _WORD.findall(low):
+        if _UNSPACED.search(w):
+            out.update(w[i:i + 2] for i in range(len(w) - 1))
+        elif len(w) >= 4:
+            out.add(w)
+    return out
+
+
 def _about(low: str, body: str) -> bool:
-    """Two or more, and at least half, of the line's longer words occur in the body
+    """Two or more, and at least half, of the line's key words occur in the body
     (``low`` and ``body`` in lower case)."""
-    ws = set(_LONG_WORD.findall(low))
+    ws = _key_words(low)
     shared = sum(w in body for w in ws)
     return shared >= 2 and shared >= 0.5 * len(ws)
 
@@ -61,13 +75,14 @@ def _never_a_headline(seg: Segment) -> bool:
 
 def without_site_name(title: str) -> str:
     """A page title without the site name before or after it: parts of four words or
-    fewer at either end go while a longer part remains ("Headline | Site Name")."""
+    fewer at either end go while a longer part remains ("Headline | Site Name"; CJK
+    text counts a word per two characters)."""
     parts = _SITE_SEPARATOR.split(title)  # text, separator, text, ...
     texts = parts[0::2]
     lo, hi = 0, len(texts)
 
-    def n(i: int) -> int:
-        return len(texts[i].split())
+    def n(i: int) -> int:  # words; in scripts without spaces, about one per two characters
+        return max(len(texts[i].split()), len(_UNSPACED.findall(texts[i])) // 2)
 
     while hi - lo > 1:
         core = max(n(i) for i in range(lo, hi))
@@ -105,7 +120,7 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
     near_k = next((k for k in near if _about(segs[k].low, body) and not _never_a_headline(segs[k])), None)
     if near_k is not None and segs[near_k].heading:  # 2. an <h1>-<h6> about the body
         return near_k, segs[near_k].text
-    if site_free and any(w in body for w in _LONG_WORD.findall(site_free.lower())) \
+    if site_free and any(w in body for w in _key_words(site_free.lower())) \
             and not (text_input and _never_a_headline(segs[0])):
         return (0 if text_input else None), site_free  # 3. the page title
     if near_k is not None:

@@ -57,3 +57,15 @@ def test_html_prefers_the_declared_headline_and_drops_the_site_name():
     no_og = page.replace("<meta property='og:title' content='Council approves housing plan after long debate'>", "")
     no_h1 = no_og.replace("<h1>Council approves housing plan after long debate</h1>", "")
     assert dedupe.clean(no_h1, format="html").title == "Council approves housing plan"
+
+
+def test_a_cjk_title_line_is_about_the_body_by_its_character_pairs():
+    """Japanese has no spaces: the title's run of characters never recurs whole in the body,
+    but its character pairs do."""
+    body = "\n\n".join([
+        "市議会は火曜日、長い議論の末に住宅計画を承認した。計画は川沿いに新しい住宅を十年かけて建てるもので、駅の建設も含まれる。",
+        "当局者によると、住宅計画は毎年見直され、議会は春の予算採決の前に駅の費用について報告するよう技術者に求めた。",
+        "会合で発言した住民の意見は分かれた。住宅を歓迎する人もいれば、橋の交通や学校の定員を心配する人もいた。",
+    ] * 2)
+    raw = "\n\n".join(["住宅計画を議会が承認 - 市民新聞", "ホーム", "ニュース", body])
+    assert dedupe.clean(raw, format="text").title == "住宅計画を議会が承認"
