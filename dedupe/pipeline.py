@@ -11,7 +11,8 @@ from .errors import ConfigError
 from .segment import looks_like_html, page_from_json, page_to_json, segment_html, segment_text
 from .spill import Spill, handed_on
 
-__all__ = ["clean", "clean_document", "clean_documents", "to_document", "dedupe_documents"]
+__all__ = ["clean", "clean_document", "clean_documents", "clean_safely", "reclean_documents", "to_document",
+           "dedupe_documents"]
 
 
 def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
@@ -45,9 +46,9 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
     takes longer than ``config.doc_timeout`` seconds, or splits into more than
     ``config.max_blocks`` blocks, is rejected: its ``error``
     says which budget it exceeded, and it carries no blocks."""
-    if not doc.ok or doc.raw is None:
+    if not doc.ok or (doc.raw is None and doc.segmented is None):
         return doc
-    if len(doc.raw) > config.max_doc_bytes:
+    if doc.raw is not None and len(doc.raw) > config.max_doc_bytes:
         doc.error = (f"over the size limit: {len(doc.raw):,} characters, more than {config.max_doc_bytes:,} "
                      "(max_doc_bytes; --max-doc-bytes)")
         return doc
@@ -93,11 +94,29 @@ def clean_documents(docs: Iterable[Document], config: Config = DEFAULTS,
     see :func:`clean_document` (for :func:`dedupe_documents`' template pass)."""
     for d in docs:
         if d.ok:
-            try:
-                clean_document(d, config, keep_segments=keep_segments)
-            except Exception as exc:  # one bad page must not stop a batch
-                d.error = f"cleaning failed: {type(exc).__name__}: {exc}"
-                d.segmented = None
+            clean_safely(d, config, keep_segments=keep_segments)
+        yield d
+
+
+def clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[int] | None = None,
+                 keep_segments: bool = False) -> Document:
+    """:func:`clean_document`, with a failure recorded as the document's ``error``
+    (one bad page must not stop a batch)."""
+    try:
+        clean_document(doc, config, template, keep_segments)
+    except Exception as exc:
+        doc.error = f"cleaning failed: {type(exc).__name__}: {exc}"
+        doc.segmented = None
+    return doc
+
+
+def reclean_documents(marked: Iterable[tuple[Document, bool]], config: Config,
+                      template: frozenset[int]) -> Iterator[Document]:
+    """The documents of ``marked`` in order, those marked ``True`` cleaned again with
+    ``template`` (the template pass's second pass, in this process)."""
+    for d, again in marked:
+        if again:
+            clean_safely(d, config, template)
         yield d
 
 
@@ -138,17 +157,26 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             held.append(spill.put_cleaned(d))
         template = evidence.template()
 
-        def second_pass() -> Iterator[Document]:
+        def marked() -> Iterator[tuple[Document, bool]]:
+            """Each held document, and whether it holds template blocks (to clean again)."""
             for d in handed_on(held):
                 spill.get_cleaned(d)
-                if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
+                again = bool(template) and d.ok and any(block_key(b.text) in template for b in d.blocks)
+                segmented = spill.take_segmented(d)
+                if again:
                     spill.take_fingerprint(d)  # a new text, fingerprinted again
-                    d.segmented = spill.take_segmented(d)  # (an HTML page's blocks, if kept)
-                    clean_document(spill.get_raw(d), config, template)
-                    spill.put_raw(d)  # back to the file until the document is handed on
-                else:
-                    spill.take_segmented(d)
-                yield d
+                    d.segmented = segmented  # an HTML page's blocks, if kept; else its input:
+                    if segmented is None:
+                        spill.get_raw(d)
+                yield d, again
+
+        def second_pass() -> Iterator[Document]:
+            if config.workers > 1 and config.engine == "local":
+                from .engine.local import reclean_parallel as reclean
+            else:
+                reclean = reclean_documents
+            for d in reclean(marked(), config, template):
+                yield spill.put_raw(d)  # the input back to the file until the document is handed on
 
         for d in dd.process(second_pass(), reuse=spill.take_fingerprint if same else None):
             yield spill.get_raw(d, release=True)
