@@ -147,8 +147,10 @@ def _fp_worker(conn, blocks: list, args: tuple) -> None:
     """A fingerprint worker: texts in, :class:`FingerprintBatch` out, in order. With
     shared blocks the texts arrive there (UTF-8, lengths in the message) and the
     arrays go back there, overwriting them."""
+    import signal
     import traceback
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops us)
     tune_malloc()
 
     while True:

@@ -74,3 +74,12 @@ def test_cleaning_again_on_two_workers_matches_one_process_in_order():
     assert got == expected and all(g is d for g, (d, _) in zip(got, items))  # the same objects, in order
     assert all(d.segmented is None for d, again in items if again)
     assert sum("Share this" in (d.text or "") for d in got) < sum(d.ok for d in got)
+
+
+def test_workers_leave_ctrl_c_to_the_parent():
+    """A terminal's Ctrl-C reaches the whole process group; the workers ignore it (the
+    parent stops them) instead of each printing a KeyboardInterrupt traceback."""
+    import signal
+
+    with local._worker_pool(2) as pool:
+        assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN

@@ -3,6 +3,7 @@ in input order; near-duplicate decisions stay in the parent, which owns the inde
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from collections import deque
 from contextlib import contextmanager
 from itertools import islice
@@ -104,7 +105,7 @@ def _worker_pool(workers: int, initializer=None, initargs: tuple = ()):
     """A process pool, closed and joined when the work is done, terminated when the
     consumer stops early or an error unwinds."""
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-    pool = ctx.Pool(workers, initializer, initargs)
+    pool = ctx.Pool(workers, _worker_start, (initializer, initargs))
     finished = False
     try:
         yield pool
@@ -118,6 +119,14 @@ def _worker_pool(workers: int, initializer=None, initargs: tuple = ()):
             pool.join()
         else:
             pool.terminate()
+
+
+def _worker_start(initializer, initargs: tuple) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the parent handles it and
+    # stops the workers, which would otherwise each print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 # The template of a re-cleaning pool, set once in each of its worker processes (by the
