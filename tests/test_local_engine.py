@@ -54,28 +54,6 @@ def test_a_finished_run_stops_its_workers_without_signals(monkeypatch):
     assert terminated
 
 
-def test_cleaning_again_on_two_workers_matches_one_process_in_order():
-    """The template pass's second pass: the marked documents (HTML from their kept blocks,
-    text from its input) cleaned again with the template, the others passed through, in
-    order, with results written onto the documents themselves."""
-    from dedupe.pipeline import reclean_documents
-    from dedupe.template import block_key
-
-    def marked():
-        docs = _docs(150) + [Document(id=f"h{i}", format="html", raw=f"<html><body><nav>Home News</nav><p>{PARA} "
-                                      f"Page {i}.</p><p>Share this</p></body></html>") for i in range(70)]
-        docs = list(clean_documents(docs, keep_segments=True))
-        return [(d, d.ok and i % 3 != 0) for i, d in enumerate(docs)]
-
-    template = frozenset({block_key("Share this"), block_key("Home News")})
-    expected = list(reclean_documents(marked(), Config(), template))
-    items = marked()
-    got = list(local.reclean_parallel(items, Config(workers=2), template))
-    assert got == expected and all(g is d for g, (d, _) in zip(got, items))  # the same objects, in order
-    assert all(d.segmented is None for d, again in items if again)
-    assert sum("Share this" in (d.text or "") for d in got) < sum(d.ok for d in got)
-
-
 def test_workers_leave_ctrl_c_to_the_parent():
     """A terminal's Ctrl-C reaches the whole process group; the workers ignore it (the
     parent stops them) instead of each printing a KeyboardInterrupt traceback."""

@@ -11,9 +11,9 @@ from typing import Iterable, Iterator
 
 from ..config import DEFAULTS, Config
 from ..document import Document
-from ..pipeline import clean_documents, clean_safely
+from ..pipeline import clean_documents
 
-__all__ = ["clean_parallel", "reclean_parallel"]
+__all__ = ["clean_parallel"]
 
 BATCH = 32  # documents per task: large enough to amortise the pickling round trip
 IN_FLIGHT = 4  # batches queued per worker: the workers never wait, and memory stays bounded
@@ -54,58 +54,12 @@ def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS,
             yield from done
 
 
-def reclean_parallel(marked: Iterable[tuple[Document, bool]], config: Config,
-                     template: frozenset[int]) -> Iterator[Document]:
-    """:func:`dedupe.pipeline.reclean_documents` on ``config.workers`` processes: the
-    documents in order, those marked cleaned again with ``template`` (sent once to each
-    worker). A worker gets what cleaning reads (the page's kept blocks, else its input),
-    and its results are written onto the documents themselves, which stay here."""
-    items = iter(marked)
-    with _worker_pool(config.workers, _set_template, (template,)) as pool:
-
-        def next_chunk():
-            """The next documents (up to BATCH to clean, or 4 x BATCH in all) and their job."""
-            chunk, todo = [], []
-            for d, again in items:
-                chunk.append(d)
-                if again:
-                    todo.append(d)
-                if len(todo) >= BATCH or len(chunk) >= 4 * BATCH:
-                    break
-            if not chunk:
-                return None
-            job = None
-            if todo:
-                work = [Document(id=d.id, raw=d.raw, format=d.format, segmented=d.segmented) for d in todo]
-                job = pool.apply_async(_reclean_batch, (work, config))
-                for d in todo:
-                    d.segmented = None
-            return chunk, todo, job
-
-        window: deque = deque()
-        more = True
-        while True:
-            while more and len(window) < IN_FLIGHT * config.workers:
-                nxt = next_chunk()
-                more = nxt is not None
-                if more:
-                    window.append(nxt)
-            if not window:
-                break
-            chunk, todo, job = window.popleft()
-            if job is not None:
-                for d, new in zip(todo, job.get()):
-                    d.blocks, d.text, d.title, d.published, d.error = (new.blocks, new.text, new.title,
-                                                                       new.published, new.error)
-            yield from chunk
-
-
 @contextmanager
-def _worker_pool(workers: int, initializer=None, initargs: tuple = ()):
+def _worker_pool(workers: int):
     """A process pool, closed and joined when the work is done, terminated when the
     consumer stops early or an error unwinds."""
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-    pool = ctx.Pool(workers, _worker_start, (initializer, initargs))
+    pool = ctx.Pool(workers, _worker_start)
     finished = False
     try:
         yield pool
@@ -121,22 +75,7 @@ def _worker_pool(workers: int, initializer=None, initargs: tuple = ()):
             pool.terminate()
 
 
-def _worker_start(initializer, initargs: tuple) -> None:
+def _worker_start() -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent handles it and
     # stops the workers, which would otherwise each print a KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if initializer is not None:
-        initializer(*initargs)
-
-
-# The template of a re-cleaning pool, set once in each of its worker processes (by the
-# pool's initializer) rather than sent with every batch: it can hold many thousand keys.
-_WORKER: dict = {}
-
-
-def _set_template(template: frozenset[int]) -> None:
-    _WORKER["template"] = template
-
-
-def _reclean_batch(docs: list[Document], config: Config) -> list[Document]:
-    return [clean_safely(d, config, _WORKER["template"]) for d in docs]
