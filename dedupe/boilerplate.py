@@ -483,6 +483,8 @@ def _kind_cue(seg: Segment, w: int, after_body: bool, comment_date: bool) -> tup
         return "advertisement", "advertisement label"
     if caption(seg):
         return "caption", "caption/credit cue"
+    if w <= 60 and credit_end(seg):
+        return "caption", "caption ending in a credit"
     if comment_date or comment_cue(seg):
         return "comments", "comment date/author line"
     if w <= 40 and newsletter(seg):

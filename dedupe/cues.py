@@ -182,10 +182,10 @@ _KIND_FIRST = _ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | 
 
 def names_a_kind(seg: Segment) -> bool:
     """Whether any of the cues that name a block's kind could match it (advert, caption,
-    comment_cue, newsletter, footer, social, author, disclaimer): their gates together,
+    credit_end, comment_cue, newsletter, footer, social, author, disclaimer): their gates together,
     one question instead of eight for the many blocks none of them can match."""
     first = seg.first
-    if first is None or first in _KIND_FIRST or first[:1].isdecimal() or seg.flags & (NEWSLETTER | FOOTER):
+    if first is None or first in _KIND_FIRST or first[:1].isdecimal() or seg.flags & (NEWSLETTER | FOOTER | CREDIT_WORD):
         return True
     low = seg.low  # author's "is ", and the words caption's credit pattern needs
     return "is " in low or "(" in low or "/" in low or "photo" in low or "getty" in low or "shutterstock" in low

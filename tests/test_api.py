@@ -119,3 +119,13 @@ def test_a_segmented_page_survives_its_json_round_trip():
     again = page_from_json(page_to_json(page))
     assert again == page and [s.path for s in again.segments] == [s.path for s in page.segments]
     assert page.title and page.published and len(page.segments) >= 5
+
+
+def test_a_caption_ending_in_its_credit_is_labelled_a_caption_outside_the_article_too():
+    """Seed 003: the photo's caption sits before the article region; it was labelled
+    navigation ("before the article start")."""
+    from .conftest import SEEDS
+
+    raw = next(SEEDS.glob("003_*")).read_text()
+    blocks = [b for b in dedupe.clean(raw, format="text").blocks if b.text.endswith("Image: Creative Commons.")]
+    assert [(b.label, b.reason) for b in blocks] == [("caption", "caption ending in a credit")]

@@ -53,8 +53,8 @@ def test_gates_never_change_an_answer(lines):
             assert f(seg) == f(ref), (name, seg.text)
         assert cues.advert(seg, w) == cues.advert(ref, w), seg.text
         # the combined gate: whenever one of the cues that name a kind matches, it lets the block through
-        if any(getattr(cues, name)(ref) for name in ("caption", "comment_cue", "newsletter", "footer", "social",
-                                                     "author", "disclaimer")) or cues.advert(ref, w):
+        if any(getattr(cues, name)(ref) for name in ("caption", "credit_end", "comment_cue", "newsletter", "footer",
+                                                     "social", "author", "disclaimer")) or cues.advert(ref, w):
             assert cues.names_a_kind(seg), seg.text
     assert cues.end_cues_of(segs) == [cues.end_cue(_unmarked(s.text)) for s in segs]
 
