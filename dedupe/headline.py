@@ -24,14 +24,13 @@ import re
 
 from .cues import byline_bit, caption, social
 from .segment import Segment
+from .textstats import CJK_CHAR
 
 __all__ = ["find_title", "without_site_name"]
 
 WINDOW = 40
 NEAR = 12
 _WORD = re.compile(r"\w+")
-# Han, kana and Hangul: scripts written without spaces between words
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # "9:28 AM": a dateline, not a headline
 _BYLINE = re.compile(r"^\W*(by|written by|von|por|par|di)\s", re.I)
 _QUESTION = re.compile(r"[?!]\W*$")
@@ -52,7 +51,7 @@ def _key_words(low: str) -> set[str]:
     whole run, a phrase or a sentence, would never recur in the body verbatim)."""
     out = set()
     for w in _WORD.findall(low):
-        if _UNSPACED.search(w):
+        if CJK_CHAR.search(w):
             out.update(w[i:i + 2] for i in range(len(w) - 1))
         elif len(w) >= 4:
             out.add(w)
@@ -82,7 +81,7 @@ def without_site_name(title: str) -> str:
     lo, hi = 0, len(texts)
 
     def n(i: int) -> int:  # words; in scripts without spaces, about one per two characters
-        return max(len(texts[i].split()), len(_UNSPACED.findall(texts[i])) // 2)
+        return max(len(texts[i].split()), len(CJK_CHAR.findall(texts[i])) // 2)
 
     while hi - lo > 1:
         core = max(n(i) for i in range(lo, hi))

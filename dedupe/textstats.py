@@ -15,12 +15,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BlockCounts", "block_counts"]
+__all__ = ["BlockCounts", "block_counts", "CJK_CHAR"]
 
 _WORD, _SPACE, _CAP, _CJK, _DIGIT = 1, 2, 4, 8, 16
 # capital letters that open a capitalised token: Latin, Latin-1, Cyrillic, Greek
 _CAP_RANGES = ((0x41, 0x5A), (0xC0, 0xDE), (0x410, 0x42F), (0x391, 0x3A9))
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF))
+#: A character of those ranges (kana, Han, Hangul): scripts written without spaces between words.
+CJK_CHAR = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES) + "]")
 
 
 class BlockCounts(NamedTuple):
@@ -92,7 +94,6 @@ def block_counts(texts: list[str]) -> BlockCounts:
 
 
 _WORD_RUN = re.compile(r"\w+")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CAP_TOKEN = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")
 _DIGIT_CHAR = re.compile(r"\d")
 
@@ -102,7 +103,7 @@ def _one_by_one(texts: list[str]) -> BlockCounts:
     words = []
     for t in texts:
         n = len(_WORD_RUN.findall(t))
-        cjk = len(_CJK_CHAR.findall(t))
+        cjk = len(CJK_CHAR.findall(t))
         words.append(max(n, int(cjk / 1.7)) if cjk else n)
     return BlockCounts(words, [len(t.split()) for t in texts], [len(_CAP_TOKEN.findall(t)) for t in texts],
                        [len(_DIGIT_CHAR.findall(t)) for t in texts])
