@@ -11,8 +11,7 @@ from .errors import ConfigError
 from .segment import looks_like_html, page_from_json, page_to_json, segment_html, segment_text
 from .spill import Spill, handed_on
 
-__all__ = ["clean", "clean_document", "clean_documents", "clean_safely", "reclean_documents", "to_document",
-           "dedupe_documents"]
+__all__ = ["clean", "clean_document", "clean_documents", "to_document", "dedupe_documents"]
 
 
 def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
@@ -94,11 +93,11 @@ def clean_documents(docs: Iterable[Document], config: Config = DEFAULTS,
     see :func:`clean_document` (for :func:`dedupe_documents`' template pass)."""
     for d in docs:
         if d.ok:
-            clean_safely(d, config, keep_segments=keep_segments)
+            _clean_safely(d, config, keep_segments=keep_segments)
         yield d
 
 
-def clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[int] | None = None,
+def _clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[int] | None = None,
                  keep_segments: bool = False) -> Document:
     """:func:`clean_document`, with a failure recorded as the document's ``error``
     (one bad page must not stop a batch)."""
@@ -108,16 +107,6 @@ def clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[i
         doc.error = f"cleaning failed: {type(exc).__name__}: {exc}"
         doc.segmented = None
     return doc
-
-
-def reclean_documents(marked: Iterable[tuple[Document, bool]], config: Config,
-                      template: frozenset[int]) -> Iterator[Document]:
-    """The documents of ``marked`` in order, those marked ``True`` cleaned again with
-    ``template`` (the template pass's second pass)."""
-    for d, again in marked:
-        if again:
-            clean_safely(d, config, template)
-        yield d
 
 
 def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index: str | None = None,
@@ -157,24 +146,22 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             held.append(spill.put_cleaned(d))
         template = evidence.template()
 
-        def marked() -> Iterator[tuple[Document, bool]]:
-            """Each held document, and whether it holds template blocks (to clean again)."""
+        def second_pass() -> Iterator[Document]:
+            # documents holding template blocks are cleaned again, here (on a pool forked
+            # here, the workers' copies of this process's pages counted twice: 594 -> 949 MB
+            # for --workers 2 at 40,000 documents)
             for d in handed_on(held):
                 spill.get_cleaned(d)
-                again = bool(template) and d.ok and any(block_key(b.text) in template for b in d.blocks)
-                segmented = spill.take_segmented(d)
-                if again:
-                    spill.take_fingerprint(d)  # a new text, fingerprinted again
-                    d.segmented = segmented  # an HTML page's blocks, if kept; else its input:
-                    if segmented is None:
-                        spill.get_raw(d)
-                yield d, again
-
-        def second_pass() -> Iterator[Document]:
-            # (in this process: on a pool forked here, the workers' copies of this process's
-            # pages counted twice, 594 -> 949 MB for --workers 2 at 40,000 documents)
-            for d in reclean_documents(marked(), config, template):
-                yield spill.put_raw(d)  # the input back to the file until the document is handed on
+                if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
+                    spill.drop_fingerprint(d)  # a new text, fingerprinted again
+                    d.segmented = spill.take_segmented(d)  # an HTML page's blocks, if kept
+                    if d.segmented is None:
+                        spill.get_raw(d)  # else it is cleaned from its input
+                    _clean_safely(d, config, template)
+                    spill.put_raw(d)  # the input back to the file until the document is handed on
+                else:
+                    spill.drop_segmented(d)
+                yield d
 
         for d in dd.process(second_pass(), reuse=spill.take_fingerprint if same else None):
             yield spill.get_raw(d, release=True)

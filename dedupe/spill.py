@@ -39,7 +39,7 @@ class Spill:
     which gives strings and numbers back exactly), :meth:`put_fingerprint` and
     :meth:`take_fingerprint` for a fingerprint (its arrays' bytes), and
     :meth:`put_segmented` and :meth:`take_segmented` for an HTML page's blocks as
-    segmented (``doc.segmented``)."""
+    segmented (``doc.segmented``); the ``drop_`` methods forget a part unread."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
@@ -104,6 +104,10 @@ class Spill:
         where = self._segmented.pop(id(doc), None)
         return None if where is None else self._read(where)
 
+    def drop_segmented(self, doc: Document) -> None:
+        """Forget a document's blocks as segmented, unread (it is not classified again)."""
+        self._segmented.pop(id(doc), None)
+
     def put_fingerprint(self, doc: Document, fp: Fingerprint) -> None:
         arrays = (fp.keys.astype(np.int64, copy=False), fp.shingles.astype(np.uint32, copy=False),
                   fp.sketch.astype(np.uint8, copy=False))
@@ -120,6 +124,10 @@ class Spill:
         shingles = np.frombuffer(data, np.uint32, n_shingles, _FP_HEAD.size + 8 * n_keys)
         sketch = np.frombuffer(data, np.uint8, n_sketch, _FP_HEAD.size + 8 * n_keys + 4 * n_shingles)
         return Fingerprint(shingles, None, text_hash, n_tokens, keys, sketch)
+
+    def drop_fingerprint(self, doc: Document) -> None:
+        """Forget a document's fingerprint, unread (its text changed)."""
+        self._fingerprints.pop(id(doc), None)
 
 
 _LENGTH = (1 << 40) - 1  # a part's length, in the low bits of where it is
