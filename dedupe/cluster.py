@@ -159,11 +159,9 @@ class Deduplicator:
             for d in handed_on(held):
                 yield spill.get_raw(spill.get_cleaned(d), release=True)
 
-    def _decide_batch(self, docs: list[Document], order, fingerprints=None) -> Iterator[Document]:
+    def _decide_batch(self, docs: list[Document], order, fingerprints) -> Iterator[Document]:
         """Decide ``docs`` in ``order``; ``fingerprints[i]`` is document ``i``'s (a list,
         or :class:`_SpilledFingerprints`: each is asked for once)."""
-        if fingerprints is None:
-            fingerprints = self.fingerprint(docs)
         order = list(order)
         batched = getattr(self.index, "batched", False)
         min_sh = self.config.min_shingles

@@ -8,7 +8,6 @@ pass, so copies of one article count once.
 from __future__ import annotations
 
 from array import array
-from typing import Iterable
 
 import numpy as np
 import xxhash
@@ -73,12 +72,6 @@ class TemplateEvidence:
         self._stories.extend([story] * len(keys))
         if len(self._keys) >= self._COMPACT:
             self._compact()
-
-    def update(self, docs: Iterable[Document]) -> "TemplateEvidence":
-        for d in docs:
-            if d.ok:
-                self.add(d)
-        return self
 
     def _compact(self) -> None:
         fresh = np.column_stack([np.frombuffer(self._keys, np.uint64), np.frombuffer(self._stories, np.uint64)])
