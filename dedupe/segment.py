@@ -160,6 +160,7 @@ _HIDDEN_WORD = re.compile(r"sr-only|visually-hidden|screen-reader-text|tooltip|p
 _HIDDEN_CLASS = re.compile(r"(^|\s)(sr-only|visually-hidden|screen-reader-text|tooltip|popover|hovercard|"
                            r"rollover-[\w-]*block)(\s|$)")
 _CELL_TAGS = frozenset(("td", "th", "dd", "dt"))
+_NOT_CLASS_HINTS = frozenset(("id", "role", "hidden", "style"))  # attributes that hint besides class
 # characters lxml refuses in a str (it would reject the whole page): NUL and C0 controls
 # (in UTF-8 they are single bytes, so one bytes.translate replaces them with spaces)
 _NOT_XML = bytes.maketrans(bytes([*range(0, 9), 11, 12, *range(14, 32)]), b" " * 29)
@@ -268,12 +269,15 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> HtmlPage
         tag = el.tag  # lower case: libxml2's HTML parser lowers tag names
         if not isinstance(tag, str):
             tag = ""
-        get = el.get
-        cls, id_, role, hidden, style = get("class"), get("id"), get("role"), get("hidden"), get("style")
-        if id_ is None and role is None and hidden is None and style is None:
+        attrs = el.keys()  # one call; most elements have none, or no attribute but class that counts
+        if not attrs:
+            own = ""
+        elif _NOT_CLASS_HINTS.isdisjoint(attrs):
+            cls = el.get("class")
             own = _class_hints(cls) if cls else ""  # the common case: a one-key memo
         else:
-            own = _own_hints(cls, id_, role, hidden is not None, style)
+            get = el.get
+            own = _own_hints(get("class"), get("id"), get("role"), get("hidden") is not None, get("style"))
         # comments, scripts, hidden elements and those shown only on hover or to screen
         # readers: keep only the tail
         if not tag or tag in _SKIP_TAGS or own is None:
