@@ -506,12 +506,51 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
 
     ``template`` holds the :func:`dedupe.template.block_key` of blocks known
     from corpus evidence to be a site's template; they can never be main.
-    Every pass is linear in the segments; ``deadline`` is checked between passes
-    and during the labelling loop.
+    The phases run in order, each linear in the segments; ``deadline`` is
+    checked between them and during the labelling.
     """
-    n = len(segs)
-    if n == 0:
+    if not segs:
         return Classification([], "", None)
+    page = _page_facts(segs, html, template, deadline)
+    deadline.check()
+    start, end = _body_region(page)
+    in_container: set[int] = set()  # HTML: short blocks of the article's own container
+    if html:
+        start, end = _article_container(segs, page.words, page.prose, page.scores, page.end_cues, start, end,
+                                        in_container, page.trust_bad)
+    end, cut_reason, inline_widget = _cut_at_boundary(page, start, end)
+    end, teaser = _teaser_cards(page, start, end)
+    start, end = _trim_edges(page, start, end, in_container)
+    deadline.check()
+    title, title_text = find_title(segs, page.words, page.prose, page.end_cues, start, end, page_title)
+    blocks, text = _label_blocks(page, start, end, title, cut_reason, inline_widget, teaser, deadline)
+    return Classification(blocks, text, title_text, _dateline(page, start))
+
+
+@dataclass
+class _Page:
+    """What the phases of :func:`classify` know of a page: per block, in block order."""
+
+    segs: list[Segment]
+    html: bool
+    trust_bad: bool  # boilerplate class/id words tell blocks apart on this page (see _hints_informative)
+    words: list[int]
+    digits: list[int]
+    prose: list[bool]
+    scores: list[float]  # a block's weight as body: positive for prose, negative for chrome
+    end_cues: list[bool]  # lines that open what follows an article ("Related", "Leave a reply")
+    comment_dates: list[bool]  # comment headers (a name and a date)
+    strong: list[bool]  # boundary lines: short end cues, or cues glued to a teaser
+    folded: list[str]  # case-folded texts
+    repeats: set[int]  # teaser-card headlines, repeated within a few lines
+    teaser_list: set[int]  # headline/dek pairs in a row
+    is_template: list[bool]  # site template by corpus evidence
+
+
+def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None, deadline: Deadline) -> _Page:
+    """Phase 1: each block's counts, prose shape, cues and score, with what marks it as chrome
+    (boundaries, comment headers, repeated headlines, teaser lists, site template) costing."""
+    n = len(segs)
     mark(segs)
     words, tokens, caps, digits = block_counts([s.text for s in segs])
     prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
@@ -541,7 +580,16 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
     for i, s in enumerate(segs):
         if words[i] <= 120 and scores[i] > 0 and (footer(s) or disclaimer(s)):
             scores[i] = -0.5 * scores[i]
-    deadline.check()
+    return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
+                 repeats, teaser_list, is_template)
+
+
+def _body_region(page: _Page) -> tuple[int, int]:
+    """Phase 2: the article as one contiguous region, [start, end): the best-scoring run,
+    before a comment thread, its dominant island, and before a strong boundary that
+    only teasers follow."""
+    scores, words, comment_dates, strong = page.scores, page.words, page.comment_dates, page.strong
+    n = len(scores)
     start, end = _max_run(scores)
     # Comment threads come after the article: prefer the best run before the
     # first comment line when it holds a real article.
@@ -561,44 +609,45 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         a, b = _max_run(scores[:c])
         before = sum(max(0.0, x) for x in scores[a:b])
         if b > a and before >= 30 and before >= 0.5 * mass:
-            start, end = _dominant_island(scores, a, b)
-            break
-    in_container: set[int] = set()  # HTML: short blocks of the article's own container
-    if html:
-        start, end = _article_container(segs, words, prose, scores, end_cues, start, end, in_container, trust_bad)
+            return _dominant_island(scores, a, b)
+    return start, end
 
-    # Cut at the first strong end-of-article boundary once the body is under way.
-    # A "Related" box set inside the article is skipped when long prose resumes right after it.
+
+def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None, set[int]]:
+    """Phase 3: cut at the first strong end-of-article boundary once the body is under way.
+    A "Related" box set inside the article is skipped when long prose resumes right after
+    it. Returns the new end, the boundary's text (None: no cut) and the skipped boxes."""
+    segs, words, prose, scores, strong = page.segs, page.words, page.prose, page.scores, page.strong
     total = sum(max(0.0, scores[k]) for k in range(start, end)) or 1.0
     acc = 0.0
-    cut_reason = None
     inline_widget: set[int] = set()
     k = start
     while k < end:
-        t = segs[k].text
-        if k > start and strong[k] and acc >= 30 and acc < 0.35 * total and _card_series(segs, words, prose, folded, k, end):
-            cut_reason = t  # early, but what follows is a series of cards, not the article going on
-            end = k
-            break
+        if k > start and strong[k] and acc >= 30 and acc < 0.35 * total \
+                and _card_series(segs, words, prose, page.folded, k, end):
+            return k, segs[k].text, inline_widget  # early, but a series of cards follows, not the article
         if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
-                k in repeats or comment_dates[k])):
+                k in page.repeats or page.comment_dates[k])):
             # an "About <name>" heading opens the closing bio or company blurb: nothing resumes after it
             resume = None if about_cue(segs[k]) else _resumes_after_widget(
-                words, prose, scores, end_cues, comment_dates, k, end, acc, html)
+                words, prose, scores, page.end_cues, page.comment_dates, k, end, acc, page.html)
             if resume is None:
-                cut_reason = t
-                end = k
-                break
+                return k, segs[k].text, inline_widget
             inline_widget.update(range(k, resume))
             k = resume
             continue
         acc += max(0.0, scores[k])
         k += 1
+    return end, None, inline_widget
 
-    # Teaser cards: the prose just before a "keep reading" cue, back to the card's headline.
+
+def _teaser_cards(page: _Page, start: int, end: int) -> tuple[int, set[int]]:
+    """Phase 4: teaser cards, the prose just before a "keep reading" cue back to the card's
+    headline (cards come in series); the body ends before the first of them."""
+    segs, words, prose = page.segs, page.words, page.prose
     teaser: set[int] = set()
-    cues = [k for k in range(start, n) if words[k] <= 6 and teaser_cue(segs[k])]
-    for k in cues if len(cues) >= 2 else ():  # cards come in series
+    cues = [k for k in range(start, len(segs)) if words[k] <= 6 and teaser_cue(segs[k])]
+    for k in cues if len(cues) >= 2 else ():
         j, mass = k - 1, 0
         while j >= start and prose[j] and k - j <= 3:
             mass += words[j]
@@ -608,28 +657,42 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         teaser.update(range(j + 1, k))
         if k <= end + 1 and j > start:
             end = min(end, j + 1)
-    # Trim weak edges: the body starts and ends on prose, not on a bio or a disclaimer.
+    return end, teaser
+
+
+def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tuple[int, int]:
+    """Phase 5: the body starts and ends on prose, not on a bio, a caption or a disclaimer;
+    a standfirst island is dropped; a region too weak for prose gives way to a table or
+    list body."""
+    segs, scores, html = page.segs, page.scores, page.html
     while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
     if html:
         start = _skip_gallery(segs, scores, start, end)
     while end > start and (scores[end - 1] < 1 or author(segs[end - 1]) or caption(segs[end - 1])
                            or disclaimer(segs[end - 1])):
-        if _closing_list(segs, words, prose, in_container, end):
+        if _closing_list(segs, page.words, page.prose, in_container, end):
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1
-    start = _skip_standfirst(segs, scores, prose, start, end, html)
+    start = _skip_standfirst(segs, scores, page.prose, start, end, html)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
-        start, end = _structured_body(segs, words, prose, strong, digits, html, start, end)
-    deadline.check()
+        start, end = _structured_body(segs, page.words, page.prose, page.strong, page.digits, html, start, end)
+    return start, end
 
+
+def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reason: str | None,
+                  inline_widget: set[int], teaser: set[int], deadline: Deadline) -> tuple[list[Block], str]:
+    """Phase 6: every block's label and reason (inside the region: main, unless a cue says
+    what it is; outside: the kind its cues, section or position name), and the main text."""
+    segs, words, prose, scores, html = page.segs, page.words, page.prose, page.scores, page.html
+    strong, comment_dates, repeats, is_template = page.strong, page.comment_dates, page.repeats, page.is_template
+    n = len(segs)
     # a block shown twice in a row (a caption with a "more/less" toggle, a repeated
     # headline) counts once; text that recurs more often is the page's own structure
     where: dict[str, list[int]] = {}
     for k in range(start, end):
-        where.setdefault(folded[k], []).append(k)
+        where.setdefault(page.folded[k], []).append(k)
     echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
-    title, title_text = find_title(segs, words, prose, end_cues, start, end, page_title)
     blocks: list[Block] = []
     section: str | None = None
     main_parts: list[str] = []
@@ -674,7 +737,7 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                 section = "comments"
             if k in teaser or (after and k in repeats):
                 label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
-            elif k in teaser_list:
+            elif k in page.teaser_list:
                 label, reason = "related", "teaser list (headline and dek pairs)"
             elif k == title:
                 label, reason = "title", "headline before the article"
@@ -689,7 +752,12 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
         blocks.append(Block(t, label, reason, s.tag, s.para))
         if label == MAIN:
             main_parts.append(t)
-    # the dateline: a short line among the few before the body or at its top
-    dateline = [segs[k].text for k in range(max(0, start - _DATELINE_BEFORE), min(n, start + _DATELINE_AFTER))
-                if words[k] <= 14 and digits[k] >= 4]  # a written date holds its year
-    return Classification(blocks, "\n\n".join(main_parts), title_text, dateline_date(dateline))
+    return blocks, "\n\n".join(main_parts)
+
+
+def _dateline(page: _Page, start: int) -> str | None:
+    """The date in the dateline: a short line holding a year, among the few before the
+    body or at its top."""
+    words, digits = page.words, page.digits
+    lo, hi = max(0, start - _DATELINE_BEFORE), min(len(words), start + _DATELINE_AFTER)
+    return dateline_date([page.segs[k].text for k in range(lo, hi) if words[k] <= 14 and digits[k] >= 4])
