@@ -146,7 +146,7 @@ def iso_date(value: str) -> str | None:
 
 
 # a date written out in a dateline: "Nov. 20, 2019", "20 November 2019", "20. November 2019",
-# "20 de noviembre de 2019", "20 ноября 2019", "2019-11-20"; month names in eight languages
+# "20 de noviembre de 2019", "20 ноября 2019", "2019-11-20"; month names in sixteen languages
 _MONTH_NAMES = {
     "en": "january february march april may june july august september october november december",
     "de": "januar februar märz april mai juni juli august september oktober november dezember",
@@ -155,25 +155,58 @@ _MONTH_NAMES = {
     "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+    "da": "januar februar marts april maj juni juli august september oktober november december",
+    "no": "januar februar mars april mai juni juli august september oktober november desember",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie noiembrie decembrie",
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
+    "tr": "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
 }
-_MONTHS = {name: n for names in _MONTH_NAMES.values() for n, name in enumerate(names.split(), 1)}
-_MONTHS.update({name[:3]: n for n, name in enumerate(_MONTH_NAMES["en"].split(), 1)})  # "Nov."
-_MONTHS.update({"sept": 9, "jänner": 1, "setiembre": 9})
+
+
+def _month_numbers() -> dict[str, int]:
+    """Month name -> number, with the names' first three letters ("Nov.", "ago", "дек")
+    where no two languages' months share them (French "jui" is June and July: left out)."""
+    full: dict[str, int] = {}
+    short: dict[str, set[int]] = {}
+    for names in _MONTH_NAMES.values():
+        for n, name in enumerate(names.split(), 1):
+            full[name] = n
+            short.setdefault(name[:3], set()).add(n)
+    months = {prefix: ns.pop() for prefix, ns in short.items() if len(ns) == 1}
+    months.update(full)
+    months.update({"sept": 9, "janv": 1, "févr": 2, "avr": 4, "juil": 7, "jänner": 1, "setiembre": 9})
+    return months
+
+
+_MONTHS = _month_numbers()
 _MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _MONTH_DAY_YEAR = re.compile(r"(?<!\w)" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
                              re.I)
 _ISO_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
+# numbers only: year first ("2019.11.20", "2019/11/20", "2019年11月20日", "2019년 11월 20일"), and
+# day first with dots ("20.11.2019", "20.11.19"); with slashes the order is the writer's
+# convention ("11/20/2019" in the US, "20/11/2019" elsewhere): read only when one of the two
+# numbers is over 12, else no date rather than a wrong one
+_YEAR_FIRST = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*[./年년]\s*(\d{1,2})\s*[./月월]\s*(\d{1,2})(?![\d/]|\.\d)")
+_DAY_DOT = re.compile(r"(?<![\d.])(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|(\d\d)\.(\d\d)\.(\d\d))(?!\.?\d)")
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d|\d\d)(?![\d/])")
 _NOT_PUBLISHED = re.compile(r"updated|modified|edited|aktualisiert|actualizado|atualizado|aggiornato|"
-                            r"mis à jour|bijgewerkt|обновлено", re.I)
+                            r"mis à jour|bijgewerkt|uppdaterad|opdateret|oppdatert|diperbarui|actualizat|"
+                            r"zaktualizowano|güncel|обновлено|оновлено", re.I)
 
 
 def dateline_date(lines: list[str]) -> str | None:
     """The first date (``YYYY-MM-DD``) written out in ``lines`` (short lines around
     the start of an article: its dateline), skipping update notes; ``None`` if none.
     Month names are read in English, German, French, Spanish, Portuguese, Italian,
-    Dutch and Russian; ISO dates in any language."""
+    Dutch, Swedish, Danish, Norwegian, Indonesian, Romanian, Polish, Turkish, Russian
+    and Ukrainian; numeric dates (ISO, year first, day first with dots, and slashed
+    when the order is plain) in any language."""
     for line in lines:
         if _NOT_PUBLISHED.search(line):
             continue
@@ -184,16 +217,28 @@ def dateline_date(lines: list[str]) -> str | None:
 
 
 def _written_date(text: str) -> str | None:
-    m = _ISO_DAY.search(text)
-    if m:
+    if (m := _ISO_DAY.search(text)) is not None or (m := _YEAR_FIRST.search(text)) is not None:
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif (m := _MONTH_DAY_YEAR.search(text)) is not None:
         parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
     elif (m := _DAY_MONTH_YEAR.search(text)) is not None:
         parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    elif (m := _DAY_DOT.search(text)) is not None:  # a two-digit year only as dd.mm.yy (not "1.10.12")
+        day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+        parts = (_full_year(year), int(month), int(day))
+    elif (m := _SLASHED.search(text)) is not None:
+        a, b = int(m[1]), int(m[2])
+        if (a > 12) == (b > 12):
+            return None  # both could be the month (or neither): the order is unknown
+        parts = (_full_year(m[3]), b, a) if a > 12 else (_full_year(m[3]), a, b)
     else:
         return None
     try:
         return datetime(*parts).date().isoformat()
     except ValueError:
         return None
+
+
+def _full_year(y: str) -> int:
+    """A year written with two digits is 1970-2069 (the pivot of POSIX strptime's %y)."""
+    return int(y) if len(y) == 4 else (2000 if int(y) < 70 else 1900) + int(y)

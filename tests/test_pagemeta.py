@@ -78,6 +78,42 @@ def test_a_dateline_gives_the_date_of_a_scrape_and_of_a_page_that_declares_none(
                                          "de 2010 às 20:13", "20 ноября 2019", "3 mars 2019")] \
         == ["2019-11-20", "2019-11-20", "2010-10-22", "2019-11-20", "2019-03-03"]
     assert dateline_date(["Aktualisiert am 3. März 2019"]) is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Columnists 21:17 18.11.2019", "2019-11-18"),  # day first with dots
+    ("20.11.19 um 10:00", "2019-11-20"),
+    ("by Jane Doe / 2016.12.01", "2016-12-01"),  # year first
+    ("2019/11/20", "2019-11-20"),
+    ("2019年11月20日 10:00", "2019-11-20"),
+    ("2019년 11월 20일", "2019-11-20"),
+    ("2019. 11. 20.", "2019-11-20"),
+    ("11/19/19 06:56 AM EST", "2019-11-19"),  # slashed, one number over 12: its order is plain
+    ("27/09/2018", "2018-09-27"),
+    ("02 Ago 2017", "2017-08-02"),  # first three letters of a month name
+    ("20 дек 2019", "2019-12-20"),
+    ("20 listopada 2019", "2019-11-20"),
+    ("20 Kasım 2019", "2019-11-20"),
+    ("20 листопада 2019", "2019-11-20"),
+    ("3 maj 2019", "2019-05-03"),
+    ("5 juil. 2019", "2019-07-05"),
+    # no date rather than a wrong one
+    ("11/12/19 4:40PM", None),  # November 12 in the US, 11 December elsewhere
+    ("05/10/2018 - Publicado por", None),
+    ("version 1.10.12", None),
+    ("call 2012.555.1234", None),
+    ("3.5.2 release", None),
+    ("Zaktualizowano 20 listopada 2019", None),
+])
+def test_numeric_and_more_languages_dates_in_a_dateline(line, expected):
+    assert dateline_date([line]) == expected
+
+
+def test_a_month_abbreviation_two_languages_share_for_different_months_is_not_read():
+    from dedupe.pagemeta import _MONTHS
+
+    assert "jui" not in _MONTHS  # French juin and juillet
+    assert _MONTHS["ago"] == 8 and _MONTHS["dic"] == 12 and _MONTHS["nov"] == 11
     scrape = "\n\n".join(["Council approves housing plan | City News", "Home", "Council approves housing plan",
                            "By Jane Doe", "November 19, 2019", BODY])
     assert dedupe.clean(scrape, format="text").published == "2019-11-19"
