@@ -18,7 +18,7 @@ import numpy as np
 
 from .config import DEFAULTS, Config
 from .document import Document
-from .fingerprint import Fingerprint, FingerprintPool, fingerprint_texts, signer, unpack
+from .fingerprint import Fingerprint, FingerprintPool, fingerprint_texts, unpack
 from .index import open_index
 from .shingle import tokens
 from .spill import Spill, handed_on
@@ -64,10 +64,6 @@ class Deduplicator:
             self.index.min_agree = min_agree(config.num_perm, config.sketch_agreement)
         self.counts = {"in": 0, "kept": 0, "duplicates": 0, "rejected": 0, "exact": 0,
                        "near_duplicate": 0, "contained_in": 0, "contains": 0, "candidates": 0}
-        # the signer now, not at the first batch: its import (datasketch loads SciPy) must not
-        # be under way when a run is interrupted (Ctrl-C inside that import made the CLI die
-        # by SIGINT instead of exiting with code 1: tests/test_interrupt.py)
-        signer(config.num_perm, config.seed)
 
     # phase 1
     def _fp_args(self) -> tuple:

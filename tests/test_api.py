@@ -71,6 +71,33 @@ def test_signatures_load_in_datasketch_and_match_its_minhash():
     assert lean.jaccard(ref) == 1.0
 
 
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (128, 7), (64, 0), (256, 12345), (1, 2**31)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    """Drawn as datasketch draws them, without importing it (it loads SciPy)."""
+    from dedupe.signature import affine32_permutations
+
+    a, b = affine32_permutations(num_perm, seed)
+    ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, ref[0]) and np.array_equal(b, ref[1])
+
+
+def test_a_run_does_not_import_datasketch(tmp_path):
+    """Importing datasketch loads SciPy (0.6 s); the run needs neither."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(PARA * 3)
+    code = ("import sys; from dedupe.cli import main\n"
+            "try:\n    main(['run', sys.argv[1], '-o', sys.argv[2], '-q'])\n"
+            "except SystemExit:\n    pass\n"
+            "assert 'datasketch' not in sys.modules and 'scipy' not in sys.modules, sorted(sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.txt"), str(tmp_path / "o.jsonl")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "o.jsonl").read_text().count("\n") == 1
+
+
 def test_lsh_s_curve_on_planted_pairs():
     """Pairs planted at a known Jaccard are found at the rate the banding predicts."""
     cfg = Config()
