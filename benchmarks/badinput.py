@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-KINDS = ["files", "jsonl", "warc", "parquet", "stdin jsonl", "stdin warc"]
+KINDS = ["files", "jsonl", "warc", "parquet", "compressed", "stdin jsonl", "stdin warc"]
 
 
 def _timed(docs):

@@ -1,4 +1,4 @@
-"""Readers and writers: JSON Lines, WARC (plain, gzip, truncated), Parquet, stdin,
+"""Readers and writers: JSON Lines, WARC (plain, gzip, truncated), Parquet, stdin, compressed input,
 atomic output and bounded memory."""
 import gzip
 import io
@@ -17,7 +17,7 @@ from dedupe.io import (JsonlWriter, Meter, ParquetWriter, read_inputs, read_json
                        write_jsonl, write_parquet)
 from dedupe.io.inputs import sniff_format
 from dedupe.io.progress import Progress
-from dedupe.io.streams import gunzipped
+from dedupe.io.streams import decompressed
 from dedupe.io.warc import decode_http, read_warc_stream
 
 from .badinput.corpus import warc_record  # noqa: F401 (also used by test_cli_io)
@@ -142,7 +142,7 @@ def test_warc_cut_anywhere_never_raises_and_keeps_every_whole_record(gz):
     data = b"".join(parts)
     ends = [sum(len(x) for x in parts[:k + 1]) for k in range(len(parts))]
     for cut in range(0, len(data) + 1, 3):
-        docs = list(read_warc_stream(gunzipped(io.BufferedReader(io.BytesIO(data[:cut]))), "x"))
+        docs = list(read_warc_stream(decompressed(io.BufferedReader(io.BytesIO(data[:cut]))), "x"))
         whole = sum(1 for e in ends if e <= cut)
         ok = [d for d in docs if d.ok]
         assert len(ok) >= whole, cut
@@ -277,6 +277,50 @@ def test_directory_reads_every_known_format(tmp_path):
     (tmp_path / "notes.md").write_text("ignored")
     docs = list(read_inputs([str(tmp_path)]))
     assert [d.id for d in docs] == ["a", "j1", "<urn:uuid:1111>", "p1"]
+
+
+def _compressors():
+    import bz2
+    import lzma
+
+    from backports import zstd  # the test extra installs it (the zstd extra for users)
+
+    return {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress, ".zst": zstd.compress}
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_compressed_inputs_are_read_by_their_magic_bytes(tmp_path, monkeypatch, suffix):
+    """gzip, bzip2, xz and zstd: in a directory (by extension, the suffix left out of the
+    id), given directly without a telling name (by content), and on stdin."""
+    compress = _compressors()[suffix]
+    d = tmp_path / "dir"
+    d.mkdir()
+    (d / f"a.txt{suffix}").write_bytes(compress(PARA.encode()))
+    (d / f"b.jsonl{suffix}").write_bytes(compress(b"".join(
+        json.dumps({"id": f"j{i}", "text": PARA}).encode() + b"\n" for i in range(3))))
+    docs = list(read_inputs([str(d)]))
+    assert [(x.id, x.raw) for x in docs] == [("a", PARA)] + [(f"j{i}", PARA) for i in range(3)]
+    (tmp_path / "blob").write_bytes(compress(json.dumps({"id": "sniffed", "text": PARA}).encode() + b"\n"))
+    assert [x.id for x in read_inputs([str(tmp_path / "blob")])] == ["sniffed"]
+    monkeypatch.setattr(sys, "stdin", _Stdin(compress(json.dumps({"id": "piped", "text": PARA}).encode())))
+    assert [(x.id, x.ok) for x in read_inputs(["-"])] == [("piped", True)]
+
+
+@pytest.mark.parametrize("suffix, kind", [(".gz", "gzip"), (".bz2", "bzip2"), (".xz", "xz"), (".zst", "zstd")])
+def test_a_compressed_file_cut_short_is_a_rejection_that_says_so(tmp_path, suffix, kind):
+    data = _compressors()[suffix](PARA.encode() * 40)
+    p = tmp_path / f"cut.txt{suffix}"
+    p.write_bytes(data[:len(data) // 2])
+    [doc] = read_inputs([str(p)])
+    assert doc.error.startswith(f"broken {kind} data: ") and doc.raw is None
+
+
+def test_zstd_without_its_module_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "backports.zstd", None)  # None there: importing it fails
+    p = tmp_path / "a.jsonl.zst"
+    p.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 20)
+    with pytest.raises(DedupeError, match=r"pip install 'news-dedupe\[zstd\]'"):
+        list(read_inputs([str(p)]))
 
 
 def test_field_names_come_from_config(tmp_path):

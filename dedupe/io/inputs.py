@@ -3,7 +3,8 @@
 A directory is read recursively in sorted order; with ``format="auto"`` it
 takes every file with a known extension (``.txt``, ``.html``/``.htm``,
 ``.jsonl``/``.ndjson``, ``.warc``, ``.parquet``, each text format also
-``.gz``). Stdin (``-``) is detected by its first bytes: gzip is unpacked,
+compressed: ``.gz``, ``.bz2``, ``.xz``, ``.zst``). Stdin (``-``) is detected by its
+first bytes: compressed data is unpacked,
 ``WARC/`` is an archive, a first non-blank ``{`` is JSON Lines, anything else
 one text or HTML document.
 """
@@ -12,17 +13,16 @@ from __future__ import annotations
 import io
 import os
 import sys
-import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from ..config import DEFAULTS, Config
 from ..document import Document
 from ..errors import ConfigError
-from .files import decode, read_file, strip_gz
+from .files import decode, read_file
 from .jsonl import read_jsonl, read_jsonl_stream
 from .records import Fields
-from .streams import Meter, gunzipped, read_at_most
+from .streams import Meter, decompressed, read_at_most, strip_compressed
 
 __all__ = ["read_inputs", "read_path", "format_of", "sniff_format"]
 
@@ -32,7 +32,7 @@ _EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl
 
 def format_of(name: str) -> str | None:
     """The input format a file name implies, or ``None`` when it implies none."""
-    base = strip_gz(name.lower())
+    base = strip_compressed(name.lower())
     ext = os.path.splitext(base)[1]
     fmt = _EXTENSIONS.get(ext)
     return None if fmt == "parquet" and base != name.lower() else fmt
@@ -70,10 +70,10 @@ def _read_file(path: Path, fmt: str, root: Path | None, fields: Fields, config: 
 
 
 def _sniff_file(path: Path) -> str:
-    with open(path, "rb") as raw, gunzipped(io.BufferedReader(raw)) as fh:
+    with open(path, "rb") as raw, decompressed(io.BufferedReader(raw)) as fh:
         try:
-            return sniff_format(fh.peek(512)[:512] if hasattr(fh, "peek") else fh.read(512))
-        except (OSError, EOFError):
+            return sniff_format(fh.peek(512)[:512])
+        except OSError:
             return "auto"
 
 
@@ -100,12 +100,12 @@ def _read_stdin(fmt: str, fields: Fields, limit: int) -> Iterator[Document]:
     stream: BinaryIO = sys.stdin.buffer
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)
-    stream = gunzipped(stream)
+    stream = decompressed(stream)
     if fmt == "auto":
         try:
             fmt = sniff_format(stream.peek(512)[:512])
-        except (EOFError, OSError, zlib.error):
-            pass  # broken gzip: reading it as one document reports the error
+        except OSError:
+            pass  # broken compressed data: reading it as one document reports the error
     if fmt == "jsonl":
         yield from read_jsonl_stream(stream, "-", fields, limit)
     elif fmt == "warc":
@@ -118,7 +118,7 @@ def _read_stdin(fmt: str, fields: Fields, limit: int) -> Iterator[Document]:
         doc = Document(id="stdin", format="text" if fmt == "auto" else fmt, source="-")
         try:
             doc.raw = decode(read_at_most(stream, limit))
-        except (ValueError, EOFError, OSError, zlib.error) as exc:
+        except (ValueError, OSError) as exc:
             doc.error = str(exc)
         else:
             if fmt == "auto":

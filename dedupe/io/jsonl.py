@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import zlib
 from typing import BinaryIO, Iterator
 
 from ..config import DEFAULTS
@@ -69,7 +68,7 @@ def read_jsonl_stream(stream: BinaryIO, name: str, fields: Fields = Fields(),
                 yield rejected(source, f"unreadable line: {exc}")
                 continue
             yield record_to_document(rec, fields, source, max_bytes)
-    except (EOFError, zlib.error, OSError) as exc:
+    except OSError as exc:  # a read error, or broken compressed data (BrokenInput)
         yield rejected(f"{name}:{lineno + 1}", f"unreadable after line {lineno}: {exc}")
 
 

@@ -1,16 +1,39 @@
-"""Opening inputs as binary streams, transparently gunzipped, with a byte meter
-that drives the progress bar (bytes read from disk against the inputs' total size)."""
+"""Opening inputs as binary streams, transparently decompressed (gzip, bzip2, xz, zstd),
+with a byte meter that drives the progress bar (bytes read from disk against the
+inputs' total size)."""
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
+import sys
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-__all__ = ["Meter", "open_input", "gunzipped", "input_size", "read_at_most", "over_limit"]
+from ..errors import require
 
-GZIP_MAGIC = b"\x1f\x8b"
+__all__ = ["Meter", "BrokenInput", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "input_size",
+           "read_at_most", "over_limit", "strip_compressed"]
+
+#: Compressed input is known by its first bytes, whatever its name.
+_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+#: The file name suffixes of compressed input (``x.jsonl.zst`` is JSON Lines).
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+
+
+class BrokenInput(OSError):
+    """Compressed input that is truncated or corrupt (an ``OSError``, as a failed read is)."""
+
+
+def strip_compressed(name: str) -> str:
+    """``name`` without a trailing compression suffix (``.gz``, ``.bz2``, ``.xz``, ``.zst``)."""
+    for suffix in COMPRESSED_SUFFIXES:
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return name
 
 
 class Meter:
@@ -45,35 +68,71 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
-class _OwningGzip(gzip.GzipFile):
-    """A GzipFile that closes the stream it reads from."""
+class _Decompressing(io.RawIOBase):
+    """A decompressing stream as a raw stream. Its errors (a file cut short, corrupt data)
+    become :class:`BrokenInput` naming the format, raised when the break is reached rather
+    than ending silently; closing it closes the file under it too."""
+
+    def __init__(self, stream: BinaryIO, inner: BinaryIO, kind: str, errors: tuple):
+        self._stream = stream
+        self._inner = inner
+        self._kind = kind
+        self._errors = errors
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            # read1: one step of decompression, so the data before a break is handed on
+            # before the break raises (readinto would fill ``b`` across it, and lose it)
+            data = self._stream.read1(len(b))
+        except self._errors as exc:
+            raise BrokenInput(f"broken {self._kind} data: {exc}") from None
+        b[:len(data)] = data
+        return len(data)
 
     def close(self) -> None:
-        inner = self.fileobj
-        super().close()
-        if inner is not None:
-            inner.close()
+        if not self.closed:
+            try:
+                self._stream.close()
+            finally:
+                self._inner.close()
+                super().close()
 
 
 def open_input(path: str | os.PathLike, meter: Meter | None = None) -> BinaryIO:
-    """``path`` opened for reading bytes; gzip data (by its magic bytes, whatever the
-    extension) is decompressed on the fly.
-
-    Decompression uses Python's :mod:`gzip`, so a truncated file raises ``EOFError``
-    when the break is reached instead of ending silently.
-    """
+    """``path`` opened for reading bytes; compressed data (gzip, bzip2, xz or zstd, known
+    by its magic bytes, whatever the extension) is decompressed on the fly."""
     raw: BinaryIO = open(path, "rb", buffering=0)
     if meter is not None:
         raw = _Counting(raw, meter)
     fh = io.BufferedReader(raw, buffer_size=1 << 16)
-    return gunzipped(fh)
+    return decompressed(fh)
 
 
-def gunzipped(fh: io.BufferedReader) -> BinaryIO:
-    """``fh`` itself, or a decompressing reader over it when it starts with gzip's magic."""
-    if fh.peek(2)[:2] == GZIP_MAGIC:
-        return _OwningGzip(fileobj=fh, mode="rb")
+def decompressed(fh: io.BufferedReader) -> BinaryIO:
+    """``fh`` itself, or a decompressing reader over it (with ``peek``) when it starts
+    with the magic bytes of gzip, bzip2, xz or zstd."""
+    head = fh.peek(6)[:6]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            stream, errors = _decompressor(kind, fh)
+            return io.BufferedReader(_Decompressing(stream, fh, kind, errors), 1 << 16)
     return fh
+
+
+def _decompressor(kind: str, fh: BinaryIO) -> tuple[BinaryIO, tuple]:
+    """The standard library's reader of ``kind`` over ``fh`` (zstd: Python 3.14's, or its
+    backport), and the errors it raises for broken data."""
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=fh, mode="rb"), (EOFError, OSError, zlib.error)
+    if kind == "bzip2":
+        return bz2.BZ2File(fh), (EOFError, OSError)
+    if kind == "xz":
+        return lzma.LZMAFile(fh), (EOFError, lzma.LZMAError)
+    zstd = require("compression.zstd" if sys.version_info >= (3, 14) else "backports.zstd", "zstd")
+    return zstd.ZstdFile(fh), (EOFError, zstd.ZstdError)
 
 
 def over_limit(limit: int) -> str:
@@ -83,7 +142,7 @@ def over_limit(limit: int) -> str:
 
 def read_at_most(fh: BinaryIO, limit: int) -> bytes:
     """All of ``fh``, but never more than ``limit + 1`` bytes: over ``limit``, it
-    raises ``ValueError`` (so a gzip bomb is never decompressed beyond the limit)."""
+    raises ``ValueError`` (so a compression bomb is never decompressed beyond the limit)."""
     data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError(over_limit(limit))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import zlib
 from typing import BinaryIO, Iterator
 
 from ..config import DEFAULTS
@@ -55,7 +54,7 @@ class _Tail:
             return b""
         try:
             data = self._read(n)
-        except (EOFError, OSError, zlib.error) as exc:
+        except OSError as exc:  # a read error, or broken compressed data (BrokenInput)
             self.error = exc
             return b""
         if len(self.head) < _KEEP:

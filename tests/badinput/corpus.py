@@ -10,8 +10,10 @@ Used by ``tests/badinput/test_badinput.py`` and ``benchmarks/badinput.py``.
 """
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
+import lzma
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +261,46 @@ def _jsonl(c: Corpus, es: list[Entry], bomb: int) -> None:
         if not k.startswith((str(pb), str(pt))) and k != "before the cut"}
 
 
+def _compressors() -> dict:
+    """The compressed formats read besides gzip: kind -> (suffix, compress); zstd when its
+    module is installed (Python 3.14's, or the backport: the ``zstd`` extra)."""
+    out = {"bzip2": (".bz2", bz2.compress), "xz": (".xz", lzma.compress)}
+    try:
+        from backports import zstd
+    except ImportError:
+        try:
+            from compression import zstd  # Python 3.14
+        except ImportError:
+            return out
+    out["zstd"] = (".zst", zstd.compress)
+    return out
+
+
+def _compressed(c: Corpus) -> None:
+    """A text file and a JSON Lines file in each of the other compressed formats, whole and
+    cut short. These formats compress in blocks (bzip2: 900 KB, zstd: 128 KB) and a block
+    cut short gives nothing back, so the record cut off spans more than a block."""
+    rng = random.Random(5)
+    noise = " ".join("".join(rng.choices("abcdefghijklmnop", k=8)) for _ in range(120_000))
+    inputs, exp = [], {}
+    for kind, (suffix, compress) in _compressors().items():
+        whole = c.root / f"whole {kind}.txt{suffix}"
+        whole.write_bytes(compress(_text(EN).encode()))
+        exp[f"whole {kind}"] = _ok("thousands of homes")
+        page = compress(_text(EN).encode() * 50)
+        cut = c.root / f"truncated {kind}.html{suffix}"
+        cut.write_bytes(page[:len(page) // 2])
+        exp[f"truncated {kind}"] = _rejected(f"broken {kind} data")
+        lines = c.root / f"truncated.jsonl{suffix}"
+        data = compress((json.dumps({"id": f"before the {kind} cut", "text": _text(EN)}) + "\n" +
+                         json.dumps({"id": f"{kind} cut off", "text": noise}) + "\n").encode())
+        lines.write_bytes(data[:-100])
+        exp[f"before the {kind} cut"] = _ok("thousands of homes")
+        exp[f"{lines}:2"] = _rejected(f"broken {kind} data")
+        inputs += [str(whole), str(cut), str(lines)]
+    c.inputs["compressed"], c.expect["compressed"] = inputs, exp
+
+
 def _warc(c: Corpus, es: list[Entry], bomb: int) -> None:
     p = c.root / "corpus.warc.gz"
     exp = {}
@@ -310,4 +352,5 @@ def build(root: str | Path, *, scale: float = 1.0, bomb: int = 256 * MB) -> Corp
     _jsonl(c, es, bomb)
     _warc(c, es, bomb)
     _parquet(c, es)
+    _compressed(c)
     return c

@@ -15,7 +15,7 @@ from .corpus import MB, build
 pytest.importorskip("pyarrow")
 pytest.importorskip("fastwarc")
 
-KINDS = ["files", "jsonl", "warc", "parquet", "stdin jsonl", "stdin warc"]
+KINDS = ["files", "jsonl", "warc", "parquet", "compressed", "stdin jsonl", "stdin warc"]
 # the 1M-<br> page would take ~13 s to clean: its tag count is over the block budget, so it
 # is refused before parsing; a 2 s budget bounds any other slow page
 BUDGET = ["--doc-timeout", "2", "--max-blocks", "50000"]
