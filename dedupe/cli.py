@@ -37,8 +37,8 @@ def _common(f):
         click.option("--format", "format_", type=click.Choice(FORMATS), default=D.format, show_default=True,
                      help="Input format; auto detects it from the extension (or, for stdin, the content)."),
         click.option("-o", "--output", default="-", show_default=True,
-                     help="Output file: JSON Lines, or Parquet for *.parquet; - for stdout; a new or empty "
-                          "directory for --output-format txt."),
+                     help="Output file: JSON Lines (compressed for *.gz, *.bz2, *.xz, *.zst), or Parquet for "
+                          "*.parquet; - for stdout; a new or empty directory for --output-format txt."),
         click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="auto", show_default=True,
                      help="Output format; auto takes it from the output's extension; txt writes one "
                           "<id>.txt per kept document (safe names) and manifest.jsonl into the directory."),

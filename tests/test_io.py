@@ -220,7 +220,8 @@ def _docs_then_fail(n):
     raise RuntimeError("disk on fire")
 
 
-@pytest.mark.parametrize("name, write", [("out.jsonl", write_jsonl), ("out.parquet", write_parquet)])
+@pytest.mark.parametrize("name, write", [("out.jsonl", write_jsonl), ("out.parquet", write_parquet),
+                                         ("out.jsonl.zst", write_jsonl)])
 def test_a_failure_mid_write_leaves_no_partial_output_and_no_temp_file(tmp_path, name, write):
     out = tmp_path / name
     with pytest.raises(RuntimeError):
@@ -240,6 +241,24 @@ def test_jsonl_writer_commits_with_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_jsonl_output_is_compressed_by_its_suffix_and_reads_back(tmp_path, suffix):
+    out = tmp_path / f"o.jsonl{suffix}"
+    docs = [Document(id=f"d{i}", raw=PARA, text=f"{PARA} {i}") for i in range(50)]
+    assert write_jsonl(docs, str(out)) == 50
+    assert out.read_bytes()[:2] != b'{"'  # not plain JSON
+    back = list(read_inputs([str(out)]))
+    assert [(d.id, d.raw) for d in back] == [(f"d{i}", f"{PARA} {i}") for i in range(50)]
+    assert os.listdir(tmp_path) == [out.name]
+
+
+def test_gzip_output_is_the_same_bytes_for_the_same_records(tmp_path):
+    docs = [Document(id="a", raw=PARA, text=PARA)]
+    write_jsonl(docs, str(tmp_path / "1.jsonl.gz"))
+    write_jsonl(docs, str(tmp_path / "2.jsonl.gz"))
+    assert (tmp_path / "1.jsonl.gz").read_bytes() == (tmp_path / "2.jsonl.gz").read_bytes()
 
 
 # ---------------------------------------------------------------- stdin and detection

@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterable
 
 from ..errors import require
 
-__all__ = ["Meter", "BrokenInput", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "input_size",
+__all__ = ["Meter", "BrokenInput", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "compressing", "input_size",
            "read_at_most", "over_limit", "strip_compressed"]
 
 #: Compressed input is known by its first bytes, whatever its name.
@@ -122,6 +122,26 @@ def decompressed(fh: io.BufferedReader) -> BinaryIO:
     return fh
 
 
+def compressing(path: str, raw: BinaryIO) -> BinaryIO:
+    """``raw`` itself, or a compressing writer over it (closing the writer leaves ``raw``
+    open) when ``path`` ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zst``. gzip is written at
+    level 6 (gzip's default) with no name or time in its header, so that the same records
+    give the same bytes."""
+    if path.endswith(".gz"):
+        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0)
+    if path.endswith(".bz2"):
+        return bz2.BZ2File(raw, "wb")
+    if path.endswith(".xz"):
+        return lzma.LZMAFile(raw, "wb")
+    if path.endswith(".zst"):
+        return _zstd().ZstdFile(raw, "w")
+    return raw
+
+
+def _zstd():
+    return require("compression.zstd" if sys.version_info >= (3, 14) else "backports.zstd", "zstd")
+
+
 def _decompressor(kind: str, fh: BinaryIO) -> tuple[BinaryIO, tuple]:
     """The standard library's reader of ``kind`` over ``fh`` (zstd: Python 3.14's, or its
     backport), and the errors it raises for broken data."""
@@ -131,7 +151,7 @@ def _decompressor(kind: str, fh: BinaryIO) -> tuple[BinaryIO, tuple]:
         return bz2.BZ2File(fh), (EOFError, OSError)
     if kind == "xz":
         return lzma.LZMAFile(fh), (EOFError, lzma.LZMAError)
-    zstd = require("compression.zstd" if sys.version_info >= (3, 14) else "backports.zstd", "zstd")
+    zstd = _zstd()
     return zstd.ZstdFile(fh), (EOFError, zstd.ZstdError)
 
 

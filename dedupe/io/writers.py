@@ -4,6 +4,7 @@ a half-written result nor a temporary file, and an existing output untouched."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import IO, Iterable
 
 from ..document import Document
 from ..errors import ConfigError
+from .streams import compressing
 
 __all__ = ["AtomicFile", "JsonlWriter", "open_writer", "output_format", "write_jsonl", "OUTPUT_FORMATS"]
 
@@ -100,7 +102,8 @@ class AtomicWriter:
 
 
 class JsonlWriter(AtomicWriter):
-    """Writes one JSON object per line to a path (atomically) or to stdout (``-``)."""
+    """Writes one JSON object per line to a path (atomically) or to stdout (``-``); a path
+    ending in ``.gz``, ``.bz2``, ``.xz`` or ``.zst`` is written compressed."""
 
     def __init__(self, path: str):
         self.path = path
@@ -110,7 +113,8 @@ class JsonlWriter(AtomicWriter):
             self._fh: IO[str] = sys.stdout
         else:
             self._file = AtomicFile(path)
-            self._fh = open(self._file.tmp, "w", encoding="utf-8")
+            self._raw = open(self._file.tmp, "wb")
+            self._fh = io.TextIOWrapper(compressing(path, self._raw), encoding="utf-8")
 
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")
@@ -124,12 +128,18 @@ class JsonlWriter(AtomicWriter):
         super().close()
 
     def _finish(self) -> None:
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
+        stream = self._fh.detach()  # flushed; the file stays open
+        if stream is not self._raw:
+            stream.close()  # the compressor writes its end
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
 
     def _release(self) -> None:
-        self._fh.close()
+        try:
+            self._fh.close()
+        finally:
+            self._raw.close()
 
 
 
