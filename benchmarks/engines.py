@@ -30,7 +30,9 @@ largest sum of the RSS of the process and all its descendants (driver, pool
 processes, Dask nanny-spawned workers), sampled every 20 ms with psutil, as
 neardup.py measures (pages shared by forked workers count once per process);
 ``driver MB`` is the peak RSS of the driver process alone (for Dask it holds the
-scheduler and nannies as well). ``same clusters`` compares each document's
+scheduler and nannies as well). ``driver CPU s`` is the CPU time of the driver
+process during the job (all its threads): the serial part, which more workers
+do not shorten. ``same clusters`` compares each document's
 ``cluster`` with the 1-process local run of the same size.
 
 After the table, one computed line says at which size (if any) Dask beats the
@@ -78,11 +80,11 @@ def run_job(engine: str, path: Path, n: int) -> dict:
     res: dict = {"start": None}
     if engine == "local-1":
         cfg = Config()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         clusters = [d.cluster for d in dedupe_documents(clean_documents(_docs(path, n), cfg), cfg)]
     elif engine == "local-2":
         cfg = Config(workers=2)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         dd = Deduplicator(cfg, index=None)
         clusters = [d.cluster for d in dedupe_documents(clean_on_engine(_docs(path, n), cfg, None), cfg,
                                                         deduplicator=dd)]
@@ -101,12 +103,13 @@ def run_job(engine: str, path: Path, n: int) -> dict:
         client = Client(cluster)
         client.wait_for_workers(2)
         res["start"] = time.perf_counter() - ts
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         clusters = [d.cluster for d in dedupe_dask(_docs(path, n), cfg, client=client)]
         res["seconds"] = time.perf_counter() - t0
         client.close()
         cluster.close()
     res.setdefault("seconds", time.perf_counter() - t0)
+    res["cpu"] = time.process_time() - c0  # the driver's own CPU time: the part more workers cannot share
     res["docs"] = len(clusters)
     res["clusters"] = clusters
     res["duplicates"] = sum(c != str(i) for i, c in enumerate(clusters))
@@ -128,14 +131,14 @@ def measure(engine: str, path: Path, n: int) -> dict:
 
 def fmt_table(rows: list[dict]) -> str:
     head = (f"{'engine':<28} {'docs':>7} {'docs/s':>7} {'wall s':>7} {'start s':>7} {'total s':>7} "
-            f"{'peak MB':>8} {'driver MB':>9} {'dups':>6} {'same clusters':>13}")
+            f"{'peak MB':>8} {'driver MB':>9} {'driver CPU s':>12} {'dups':>6} {'same clusters':>13}")
     lines = [head, "-" * len(head)]
     for r in rows:
         start = r.get("start")
         total = r["seconds"] + (start or 0)
         lines.append(f"{LABEL[r['engine']]:<28} {r['n']:>7,} {r['n'] / r['seconds']:>7,.0f} {r['seconds']:>7.1f} "
                      f"{'-' if start is None else format(start, '.1f'):>7} {total:>7.1f} "
-                     f"{r['peak_rss'] / 2**20:>8.0f} {r['peak_self'] / 2**20:>9.0f} {r['duplicates']:>6,} "
+                     f"{r['peak_rss'] / 2**20:>8.0f} {r['peak_self'] / 2**20:>9.0f} {r['cpu']:>12.1f} {r['duplicates']:>6,} "
                      f"{r['same']:>13}")
     return "\n".join(lines)
 
