@@ -334,6 +334,13 @@ def test_a_compressed_file_cut_short_is_a_rejection_that_says_so(tmp_path, suffi
     assert doc.error.startswith(f"broken {kind} data: ") and doc.raw is None
 
 
+def test_text_that_starts_like_a_magic_number_is_text(tmp_path):
+    p = tmp_path / "bzh.txt"
+    p.write_text("BZh is how the format starts. " + PARA)
+    [d] = read_inputs([str(p)])
+    assert d.ok and d.raw.startswith("BZh is how")
+
+
 def test_zstd_without_its_module_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "backports.zstd", None)  # None there: importing it fails
     p = tmp_path / "a.jsonl.zst"

@@ -18,6 +18,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from .streams import BZIP2_MAGIC
+
 __all__ = ["decode", "sniff_charset", "binary_kind"]
 
 _META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -26,10 +28,13 @@ _XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)[\"']", r
 _CP1252 = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1", "l1", "cp819"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"%PDF-", "PDF document"), (b"GIF8", "GIF image"),
-          (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
-          (b"\x7fELF", "ELF executable"), (b"RIFF", "RIFF media"), (b"BZh", "bzip2 data"),
-          (b"\xfd7zXZ\x00", "xz data"), (b"PAR1", "Parquet file"), (b"SQLite format 3\x00", "SQLite database"))
+# a file's kind by its first bytes (literal, but for bzip2's: see streams.BZIP2_MAGIC)
+_MAGIC = tuple((m if isinstance(m, re.Pattern) else re.compile(re.escape(m)), kind) for m, kind in (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"%PDF-", "PDF document"), (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "ELF executable"), (b"RIFF", "RIFF media"), (BZIP2_MAGIC, "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"), (b"\x28\xb5\x2f\xfd", "zstd data"), (b"PAR1", "Parquet file"),
+    (b"SQLite format 3\x00", "SQLite database")))
 _SNIFF = 8192
 
 
@@ -58,7 +63,7 @@ def binary_kind(data: bytes) -> str | None:
     """What binary content ``data`` is (``"PNG image"``, ``"NUL bytes"``), or ``None`` for text."""
     head = data[:_SNIFF].lstrip(b" \t\r\n")
     for magic, kind in _MAGIC:
-        if head.startswith(magic):
+        if magic.match(head):
             return kind
     return "NUL bytes" if b"\x00" in data[:_SNIFF] else None
 

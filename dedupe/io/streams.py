@@ -8,6 +8,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -18,8 +19,11 @@ from ..errors import require
 __all__ = ["Meter", "BrokenInput", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "compressing", "input_size",
            "read_at_most", "over_limit", "strip_compressed"]
 
-#: Compressed input is known by its first bytes, whatever its name.
-_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+#: Compressed input is known by its first bytes, whatever its name (bzip2: "BZh", the block
+#: size digit, then the magic of a block or of the end of the stream, so that no text is taken for it)
+BZIP2_MAGIC = re.compile(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)")
+_MAGIC = ((re.compile(rb"\x1f\x8b"), "gzip"), (BZIP2_MAGIC, "bzip2"),
+          (re.compile(rb"\xfd7zXZ\x00"), "xz"), (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd"))
 #: The file name suffixes of compressed input (``x.jsonl.zst`` is JSON Lines).
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 
@@ -114,9 +118,9 @@ def open_input(path: str | os.PathLike, meter: Meter | None = None) -> BinaryIO:
 def decompressed(fh: io.BufferedReader) -> BinaryIO:
     """``fh`` itself, or a decompressing reader over it (with ``peek``) when it starts
     with the magic bytes of gzip, bzip2, xz or zstd."""
-    head = fh.peek(6)[:6]
+    head = fh.peek(10)[:10]
     for magic, kind in _MAGIC:
-        if head.startswith(magic):
+        if magic.match(head):
             stream, errors = _decompressor(kind, fh)
             return io.BufferedReader(_Decompressing(stream, fh, kind, errors), 1 << 16)
     return fh
@@ -127,6 +131,7 @@ def compressing(path: str, raw: BinaryIO) -> BinaryIO:
     open) when ``path`` ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zst``. gzip is written at
     level 6 (gzip's default) with no name or time in its header, so that the same records
     give the same bytes."""
+    path = path.lower()
     if path.endswith(".gz"):
         return gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0)
     if path.endswith(".bz2"):
