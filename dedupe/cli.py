@@ -86,7 +86,7 @@ def main(ctx) -> None:
     """Separate scraped news from its boilerplate and find near-duplicate articles.
 
     INPUT is a file, a directory (read recursively: *.txt, *.html, *.htm,
-    *.jsonl, *.ndjson, *.warc, each also compressed: .gz, .bz2, .xz, .zst; and *.parquet)
+    *.jsonl, *.ndjson, *.warc, *.wet, each also compressed: .gz, .bz2, .xz, .zst; and *.parquet)
     or - for stdin.
 
     Exit codes: 0 every record processed; 3 the run completed but some records

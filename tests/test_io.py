@@ -261,6 +261,40 @@ def test_gzip_output_is_the_same_bytes_for_the_same_records(tmp_path):
     assert (tmp_path / "1.jsonl.gz").read_bytes() == (tmp_path / "2.jsonl.gz").read_bytes()
 
 
+def wet_record(uri: str, rid: str, text: str, language: str | None = "eng") -> bytes:
+    """A WARC/1.0 conversion record, as in Common Crawl's WET files."""
+    body = text.encode("utf-8")
+    lang = f"WARC-Identified-Content-Language: {language}\r\n" if language else ""
+    head = (f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-05-01T12:00:00Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:{rid}>\r\n{lang}Content-Type: text/plain\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body + b"\r\n\r\n"
+
+
+def test_wet_conversion_records_are_text_documents(tmp_path):
+    """Common Crawl's WET files (*.warc.wet.gz) hold each page's extracted text as a
+    conversion record: a text document, with the language the record names."""
+    info = (b"WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:info>\r\n"
+            b"Content-Type: application/warc-fields\r\nContent-Length: 9\r\n\r\nisPartOf:\r\n\r\n")
+    second = "Opponents of the plan said the new homes would bring more traffic to the narrow streets around it."
+    scrape = f"Home\nNews\nSport\n\n{PARA}\n\n{second}\n\nShare this\n"
+    recs = [info, wet_record("https://a.example/1", "w1", scrape), wet_record("https://b.example/2", "w2", "  \n", None),
+            wet_record("https://c.example/3", "w3", FRENCH + "\n" + FRENCH, "fra")]
+    d = tmp_path / "crawl"
+    d.mkdir()
+    (d / "CC-MAIN-1.warc.wet.gz").write_bytes(b"".join(gzip.compress(r) for r in recs))
+    docs = list(read_inputs([str(d)]))
+    assert [(x.id, x.format, x.url, x.meta.get("warc_language"), x.error) for x in docs] == [
+        ("<urn:uuid:w1>", "text", "https://a.example/1", "eng", None),
+        ("<urn:uuid:w2>", "text", "https://b.example/2", None, "empty text"),
+        ("<urn:uuid:w3>", "text", "https://c.example/3", "fra", None)]
+    assert docs[0].raw == scrape and docs[0].date == "2024-05-01T12:00:00Z"
+    import dedupe
+
+    cleaned = dedupe.clean(docs[0])
+    assert cleaned.text == f"{PARA}\n\n{second}"
+
+
 # ---------------------------------------------------------------- stdin and detection
 
 def test_sniff_format():

@@ -2,7 +2,7 @@
 
 A directory is read recursively in sorted order; with ``format="auto"`` it
 takes every file with a known extension (``.txt``, ``.html``/``.htm``,
-``.jsonl``/``.ndjson``, ``.warc``, ``.parquet``, each text format also
+``.jsonl``/``.ndjson``, ``.warc``/``.wet``, ``.parquet``, each text format also
 compressed: ``.gz``, ``.bz2``, ``.xz``, ``.zst``). Stdin (``-``) is detected by its
 first bytes: compressed data is unpacked,
 ``WARC/`` is an archive, a first non-blank ``{`` is JSON Lines, anything else
@@ -27,7 +27,7 @@ from .streams import Meter, decompressed, read_at_most, strip_compressed
 __all__ = ["read_inputs", "read_path", "format_of", "sniff_format"]
 
 _EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
-               ".warc": "warc", ".parquet": "parquet"}
+               ".warc": "warc", ".wet": "warc", ".parquet": "parquet"}
 
 
 def format_of(name: str) -> str | None:

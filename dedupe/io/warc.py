@@ -5,8 +5,11 @@ becomes a document: ``WARC-Record-ID`` is its ``id``, ``WARC-Target-URI`` its
 ``url``, ``file:offset`` its ``source`` (offset of the record in the
 decompressed archive), and the body is decoded by its byte-order mark, else its
 HTTP charset, else its ``<meta charset>``, else UTF-8, else a detected charset
-(:mod:`dedupe.io.decoding`); a body over the size limit is rejected. Other records (requests, metadata, redirects,
-images, ...) are skipped.
+(:mod:`dedupe.io.decoding`); a body over the size limit is rejected. So does each
+``conversion`` record, the text extracted from a page (Common Crawl's WET files,
+``*.warc.wet.gz``): a text document, its language kept as ``warc_language`` when
+the record names it. Other records (requests, metadata, redirects, images, ...)
+are skipped.
 
 A truncated archive yields every record before the break, then one rejected
 document describing the break; it never raises.
@@ -113,6 +116,8 @@ def decode_http(body: bytes, charset: str | None) -> str:
 
 def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     """The document for one WARC record, or ``None`` for a record that holds no article."""
+    if rec.record_type == types.conversion:
+        return _conversion_doc(rec, name, max_bytes)
     if rec.record_type != types.response or not rec.is_http:
         return None
     http = rec.http_headers
@@ -122,6 +127,35 @@ def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     fmt = _HTML_TYPES.get((rec.http_content_type or "text/html").lower())
     if fmt is None:
         return None
+    doc = _new_doc(rec, name, fmt)
+    try:
+        doc.raw = decode_http(read_at_most(rec.reader, max_bytes), rec.http_charset)
+    except ValueError as exc:
+        doc.error = str(exc)
+    return doc
+
+
+def _conversion_doc(rec, name: str, max_bytes: int) -> Document | None:
+    """A ``conversion`` record (a page's extracted text, as in WET files) as a text document."""
+    ctype = (rec.headers.get("Content-Type") or "text/plain").split(";")[0].strip().lower()
+    if ctype != "text/plain":
+        return None
+    doc = _new_doc(rec, name, "text")
+    language = rec.headers.get("WARC-Identified-Content-Language")
+    if language:
+        doc.meta["warc_language"] = language
+    try:
+        body = read_at_most(rec.reader, max_bytes)
+        if not body.strip():
+            raise ValueError("empty text")
+        doc.raw = decode(body)
+    except ValueError as exc:
+        doc.error = str(exc)
+    return doc
+
+
+def _new_doc(rec, name: str, fmt: str) -> Document:
+    """A document for ``rec``: its id, source, URL and WARC date."""
     source = f"{name}:{rec.stream_pos}"
     doc = Document(id=rec.record_id or source, format=fmt, source=source,
                    url=rec.headers.get("WARC-Target-URI"))
@@ -129,10 +163,6 @@ def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     if date:
         doc.date = date
         doc.meta["warc_date"] = date
-    try:
-        doc.raw = decode_http(read_at_most(rec.reader, max_bytes), rec.http_charset)
-    except ValueError as exc:
-        doc.error = str(exc)
     return doc
 
 
