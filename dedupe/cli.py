@@ -50,8 +50,9 @@ def _common(f):
         click.option("--html-field", default=D.html_field, show_default=True,
                      help="JSON Lines/Parquet: HTML field (used when present)."),
         click.option("--url-field", default=D.url_field, show_default=True, help="JSON Lines/Parquet: URL field."),
-        click.option("--workers", type=click.IntRange(1), default=D.workers, show_default=True,
-                     help="Processes for cleaning (with --engine dask: local cluster workers)."),
+        click.option("--workers", type=click.IntRange(0), default=D.workers, show_default=True,
+                     help="Processes for cleaning (with --engine dask: local cluster workers); 0 for "
+                          "one per CPU this process may use."),
         click.option("--engine", type=click.Choice(ENGINES), default=D.engine, show_default=True,
                      help="Where the job runs: local processes, or a Dask cluster (run: the whole job "
                           "unless --index is given, then cleaning only)."),
@@ -233,7 +234,18 @@ _RENAMED = {"format_": "format", "template_stories": "template_min_stories"}  # 
 
 def _options_config(options: dict) -> Config:
     """The Config the command-line options describe (their names are Config fields)."""
+    if options.get("workers") == 0:
+        options = {**options, "workers": usable_cpus()}
     return _config(**{_RENAMED.get(k, k): v for k, v in options.items()})
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity: ``taskset``, a cpuset; not a CPU quota),
+    else the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @main.command()

@@ -133,3 +133,21 @@ def test_clean_explain_lists_every_block_with_label_and_reason(seeds_dir, tmp_pa
     [rec] = records(out)
     assert rec["title"] == "The Crackdown in Kazakhstan Is a Win for Russia (Or Is It?)"
     assert rec["title"] not in rec["text"]
+
+
+def test_workers_0_means_one_per_usable_cpu(tmp_path, monkeypatch):
+    import os
+
+    import dedupe.cli as cli
+
+    seen = []
+    real = cli._config
+    monkeypatch.setattr(cli, "_config", lambda **kw: (seen.append(kw["workers"]), real(**kw))[1])
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    res = CliRunner().invoke(main, ["clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--workers", "0"])
+    assert res.exit_code == 0, res.output
+    assert seen == [cli.usable_cpus()] and seen[0] >= 1
+    if hasattr(os, "sched_getaffinity"):
+        assert seen[0] == len(os.sched_getaffinity(0))
+    res = CliRunner().invoke(main, ["clean", "-", "--workers", "-1"], input=ARTICLE)
+    assert res.exit_code == 2 and "Invalid value for '--workers'" in res.output
