@@ -151,3 +151,14 @@ def test_workers_0_means_one_per_usable_cpu(tmp_path, monkeypatch):
         assert seen[0] == len(os.sched_getaffinity(0))
     res = CliRunner().invoke(main, ["clean", "-", "--workers", "-1"], input=ARTICLE)
     assert res.exit_code == 2 and "Invalid value for '--workers'" in res.output
+
+
+def test_the_summary_counts_documents_with_no_main_text(tmp_path):
+    (tmp_path / "nav.txt").write_text("Home\nNews\nSport\nContact us\n")
+    (tmp_path / "story.txt").write_text(ARTICLE)
+    res = CliRunner().invoke(main, ["run", str(tmp_path), "-o", str(tmp_path / "o.jsonl")])
+    assert res.exit_code == 0, res.output
+    assert "no main text  1 documents: no article found, their text is empty" in res.output
+    assert [r["text"] == "" for r in records(tmp_path / "o.jsonl")] == [True, False]
+    res = CliRunner().invoke(main, ["run", str(tmp_path / "story.txt"), "-o", str(tmp_path / "p.jsonl")])
+    assert "no main text" not in res.output

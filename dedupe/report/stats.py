@@ -31,6 +31,7 @@ class RunStats:
     relations: Counter = field(default_factory=Counter)
     label_chars: Counter = field(default_factory=Counter)  # text characters per block label
     text_chars: int = 0  # characters of the main text, for documents without blocks too
+    no_text: int = 0  # documents read whose main text is empty: no article found
     dup_of: Counter = field(default_factory=Counter)  # kept id -> number of its duplicates
     errors: Counter = field(default_factory=Counter)
 
@@ -45,6 +46,8 @@ class RunStats:
         for btext, label in blocks:
             self.label_chars[label] += len(btext)
         self.text_chars += len(text or "")
+        if not (text or "").strip():
+            self.no_text += 1
         if duplicate_of is None:
             self.kept += 1
         else:
@@ -110,6 +113,8 @@ def format_summary(stats: RunStats, seconds: float, *, command: str = "run", ded
         rows.append(("clusters", f"{buckets or 'none'} (largest {s.largest_cluster})"))
     share = s.boilerplate_share
     rows.append(("boilerplate", "n/a" if share is None else f"{share:.1%} of text characters removed"))
+    if s.no_text:
+        rows.append(("no main text", f"{s.no_text:,} documents: no article found, their text is empty"))
     if s.rejected:
         rows.append(("rejected", ", ".join(f"{k} ({v:,})" for k, v in s.errors.most_common(3))))
     rate = s.docs_in / seconds if seconds > 0 else 0.0
