@@ -375,6 +375,24 @@ def test_text_that_starts_like_a_magic_number_is_text(tmp_path):
     assert d.ok and d.raw.startswith("BZh is how")
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_compressed_jsonl_cut_anywhere_never_raises_and_reports_the_break(tmp_path, suffix):
+    """Every cut of a compressed JSON Lines file: the records read are whole and exact, and
+    anything short of the whole file ends in one rejection."""
+    lines = [json.dumps({"id": f"r{i}", "text": f"{PARA} {i}"}).encode() + b"\n" for i in range(40)]
+    data = _compressors()[suffix](b"".join(lines))
+    p = tmp_path / f"cut.jsonl{suffix}"
+    for cut in sorted({*range(1, len(data), max(1, len(data) // 40)), len(data) - 1, len(data)}):  # 0: an empty file
+        p.write_bytes(data[:cut])
+        docs = list(read_inputs([str(p)]))
+        ok = [d for d in docs if d.ok]
+        assert [(d.id, d.raw) for d in ok] == [(f"r{i}", f"{PARA} {i}") for i in range(len(ok))], cut
+        if cut == len(data):
+            assert len(ok) == 40 and len(docs) == 40
+        else:
+            assert len(docs) - len(ok) == 1 and not docs[-1].ok, cut
+
+
 def test_zstd_without_its_module_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "backports.zstd", None)  # None there: importing it fails
     p = tmp_path / "a.jsonl.zst"
