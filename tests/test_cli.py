@@ -154,11 +154,17 @@ def test_workers_0_means_one_per_usable_cpu(tmp_path, monkeypatch):
 
 
 def test_the_summary_counts_documents_with_no_main_text(tmp_path):
-    (tmp_path / "nav.txt").write_text("Home\nNews\nSport\nContact us\n")
-    (tmp_path / "story.txt").write_text(ARTICLE)
-    res = CliRunner().invoke(main, ["run", str(tmp_path), "-o", str(tmp_path / "o.jsonl")])
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "nav.txt").write_text("Home\nNews\nSport\nContact us\n")
+    (src / "story.txt").write_text(ARTICLE)
+    res = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "o.jsonl")])
     assert res.exit_code == 0, res.output
     assert "no main text  1 documents: no article found, their text is empty" in res.output
     assert [r["text"] == "" for r in records(tmp_path / "o.jsonl")] == [True, False]
-    res = CliRunner().invoke(main, ["run", str(tmp_path / "story.txt"), "-o", str(tmp_path / "p.jsonl")])
+    res = CliRunner().invoke(main, ["run", str(src / "story.txt"), "-o", str(tmp_path / "p.jsonl")])
     assert "no main text" not in res.output
+    (src / "nav2.txt").write_text("Home\nNews\nSport\nContact us\n")  # the same empty text twice
+    res = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "q.jsonl")])
+    assert "no main text  2 documents" in res.output
+    assert [r["duplicate_of"] for r in records(tmp_path / "q.jsonl")] == [None, None, None]
