@@ -123,3 +123,48 @@ def test_a_near_identical_group_is_not_paired_all_with_all():
 
     with pytest.raises(ConfigError, match="max_bucket"):
         next(dedupe_dask([], max_bucket=1))
+
+
+def _html_corpus() -> list[Document]:
+    """Six HTML stories under one site's nav and promo (template by corpus evidence), and a copy."""
+    from .test_dedup import words
+
+    nav = "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+    promo = ("<p>Our editors pick the best stories of the week and send them to all of our readers every "
+             "Friday morning, with a short note on what to read next.</p>")
+    pages = [f"<html><head><title>Story {s}</title></head><body>{nav}<h1>Story {s}</h1>"
+             + "".join(f"<p>{' '.join(words(40, s * 10 + p))}.</p>" for p in range(5)) + promo + "</body></html>"
+             for s in range(6)]
+    return [Document(id=str(i), raw=p, format="html") for i, p in enumerate(pages + pages[:1])]
+
+
+def test_relabelling_reads_the_kept_blocks_instead_of_parsing_again(monkeypatch):
+    import dedupe.pipeline as pipeline
+    from dedupe.engine import phases
+    from dedupe.template import block_key
+
+    part = phases.prepare(_html_corpus(), Config(), 0)
+    assert all(d.segmented is not None for d in part.docs)
+    assert all(d.segmented is None for d in phases.prepare(_html_corpus(), Config(template_min_stories=0), 0).docs)
+    parsed = []
+    real = pipeline.segment_html
+    monkeypatch.setattr(pipeline, "segment_html", lambda raw, deadline: (parsed.append(1), real(raw, deadline))[1])
+    promo = next(b.text for b in part.docs[0].blocks if b.text.startswith("Our editors pick"))
+    part = phases.relabel(part, frozenset({block_key(promo)}), Config())
+    assert parsed == [] and all(d.segmented is None for d in part.docs)
+    assert all(promo not in d.text for d in part.docs)
+
+
+def test_distributed_template_pass_on_html_equals_the_local_engine(two_workers):
+    from dedupe.engine.dask import dedupe_dask
+    from dedupe.pipeline import dedupe_documents
+
+    def run(docs):
+        return [(d.id, d.title, d.text, d.blocks, d.duplicate_of, d.segmented) for d in docs]
+
+    cfg = Config()
+    local = run(dedupe_documents(clean_documents(_html_corpus(), keep_segments=True), cfg))
+    dist = run(dedupe_dask(_html_corpus(), cfg, client=two_workers, partition_size=3, buckets=4))
+    assert dist == local
+    assert all(any(b.reason.startswith("site template") for b in blocks) for _, _, _, blocks, _, _ in dist)
+    assert [dup for *_, dup, _ in dist] == [None] * 6 + ["0"]

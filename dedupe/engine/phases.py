@@ -64,17 +64,20 @@ def _fingerprints(docs: list[Document], config: Config) -> FingerprintBatch:
 
 
 def prepare(docs: list[Document], config: Config, start: int) -> Partition:
-    """Phase 1: clean and fingerprint one partition (runs on a worker)."""
+    """Phase 1: clean and fingerprint one partition (runs on a worker). With a template
+    pass, an HTML page's blocks are kept (``Document.segmented``) for :func:`relabel`."""
     tune_malloc()
-    docs = list(clean_documents(docs, config))
+    docs = list(clean_documents(docs, config, keep_segments=config.template_min_stories > 0))
     return Partition(start, docs, _fingerprints(docs, config))
 
 
 def relabel(part: Partition, template: frozenset[int], config: Config) -> Partition:
-    """Clean again the documents that hold template blocks; fingerprint anew."""
+    """Clean again the documents that hold template blocks (an HTML page from its kept
+    blocks, without parsing it again); fingerprint anew."""
     for d in part.docs:
         if d.ok and any(block_key(b.text) in template for b in d.blocks):
             clean_document(d, config, template)
+        d.segmented = None
     return Partition(part.start, part.docs, _fingerprints(part.docs, config))
 
 
@@ -304,6 +307,7 @@ def annotate(part: Partition, dup: np.ndarray, sim: np.ndarray, cont: np.ndarray
     """Phase 6: write the decisions onto the partition's documents. ``dup`` etc. are
     the partition's slices; ``ids`` maps the kept documents they name to their ids."""
     for i, d in enumerate(part.docs):
+        d.segmented = None  # kept for a relabelling that found no template
         if not d.ok:
             continue
         d.cluster, d.duplicate_of, d.similarity, d.containment, d.relation = d.id, None, None, None, None
