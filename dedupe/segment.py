@@ -151,6 +151,7 @@ _SKIP_TAGS = frozenset(
     "script style noscript template svg iframe head button select option textarea input "
     "object embed canvas map video audio picture source".split()
 )
+_STRIPPED_TAGS = tuple(sorted(_SKIP_TAGS - {"head"}))
 _HINT_WORD = re.compile(r"[a-z]+")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HINT_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "figure", "figcaption"))  # tag is a hint
@@ -225,6 +226,9 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> HtmlPage
     body = root.find("body")
     if body is None:
         body = root
+    # scripts, styles, forms' controls, media: gone with their subtrees in one C-level pass
+    # (their tails stay), not walked element by element
+    etree.strip_elements(body, *_STRIPPED_TAGS, with_tail=False)
     segs: list[Segment] = []
     buf: list[str] = []  # text of the current block
     link = 0  # characters of it inside links

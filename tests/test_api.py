@@ -156,3 +156,14 @@ def test_a_caption_ending_in_its_credit_is_labelled_a_caption_outside_the_articl
     raw = next(SEEDS.glob("003_*")).read_text()
     blocks = [b for b in dedupe.clean(raw, format="text").blocks if b.text.endswith("Image: Creative Commons.")]
     assert [(b.label, b.reason) for b in blocks] == [("caption", "caption ending in a credit")]
+
+
+def test_scripts_and_controls_drop_out_of_the_html_walk_and_their_tails_stay():
+    """Skipped elements (scripts, SVG, form controls) leave their text out and their tails
+    in place; inside a link, the text after a script is link text too."""
+    from dedupe.segment import segment_html
+
+    page = (b"<html><body><p><a href='/x'>Read <script>var a = 1;</script> more of it</a> and plain words "
+            b"after it</p><div>Hello<svg><text>icon</text></svg> world<button>Menu</button>!</div></body></html>")
+    segs = [(s.text, s.link_chars) for s in segment_html(page).segments]
+    assert segs == [("Read more of it and plain words after it", len("Read  more of it")), ("Hello world!", 0)]
