@@ -112,7 +112,11 @@ def open_input(path: str | os.PathLike, meter: Meter | None = None) -> BinaryIO:
     if meter is not None:
         raw = _Counting(raw, meter)
     fh = io.BufferedReader(raw, buffer_size=1 << 16)
-    return decompressed(fh)
+    try:
+        return decompressed(fh)
+    except BaseException:  # e.g. zstd data without its module: the file is not left open
+        fh.close()
+        raise
 
 
 def decompressed(fh: io.BufferedReader) -> BinaryIO:
