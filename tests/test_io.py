@@ -286,13 +286,31 @@ def test_wet_conversion_records_are_text_documents(tmp_path):
     docs = list(read_inputs([str(d)]))
     assert [(x.id, x.format, x.url, x.meta.get("warc_language"), x.error) for x in docs] == [
         ("<urn:uuid:w1>", "text", "https://a.example/1", "eng", None),
-        ("<urn:uuid:w2>", "text", "https://b.example/2", None, "empty text"),
+        ("<urn:uuid:w2>", "text", "https://b.example/2", None, "empty record"),
         ("<urn:uuid:w3>", "text", "https://c.example/3", "fra", None)]
     assert docs[0].raw == scrape and docs[0].date == "2024-05-01T12:00:00Z"
     import dedupe
 
     cleaned = dedupe.clean(docs[0])
     assert cleaned.text == f"{PARA}\n\n{second}"
+
+
+def test_resource_records_hold_pages_as_they_are(tmp_path):
+    """A resource record (a page archived without HTTP headers): its Content-Type says
+    HTML or text and may give the charset; other types are skipped."""
+    def resource(uri, rid, body: bytes, ctype):
+        head = (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n"
+                f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        return head + body + b"\r\n\r\n"
+
+    p = tmp_path / "archive.warc"
+    p.write_bytes(resource("https://a.example/k", "r1", page("Grüße aus Köln").encode("latin-1"),
+                           "text/html; charset=iso-8859-1")
+                  + resource("https://a.example/logo.png", "r2", b"\x89PNG\r\n\x1a\n", "image/png")
+                  + resource("https://a.example/t", "r3", PARA.encode(), "text/plain"))
+    docs = list(read_inputs([str(p)]))
+    assert [(d.id, d.format, d.error) for d in docs] == [("<urn:uuid:r1>", "html", None), ("<urn:uuid:r3>", "text", None)]
+    assert "Grüße aus Köln" in docs[0].raw and docs[1].raw == PARA
 
 
 # ---------------------------------------------------------------- stdin and detection

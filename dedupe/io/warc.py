@@ -7,9 +7,9 @@ decompressed archive), and the body is decoded by its byte-order mark, else its
 HTTP charset, else its ``<meta charset>``, else UTF-8, else a detected charset
 (:mod:`dedupe.io.decoding`); a body over the size limit is rejected. So does each
 ``conversion`` record, the text extracted from a page (Common Crawl's WET files,
-``*.warc.wet.gz``): a text document, its language kept as ``warc_language`` when
-the record names it. Other records (requests, metadata, redirects, images, ...)
-are skipped.
+``*.warc.wet.gz``), its language kept as ``warc_language`` when the record names it,
+and each ``resource`` record holding a page as is; their Content-Type says text or
+HTML. Other records (requests, metadata, redirects, images, ...) are skipped.
 
 A truncated archive yields every record before the break, then one rejected
 document describing the break; it never raises.
@@ -31,6 +31,7 @@ __all__ = ["read_warc", "read_warc_stream", "decode_http"]
 
 _HTML_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 _KEEP = 1 << 20  # bytes of a record's start (its headers) and of the latest reads kept by _Tail
@@ -116,8 +117,8 @@ def decode_http(body: bytes, charset: str | None) -> str:
 
 def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     """The document for one WARC record, or ``None`` for a record that holds no article."""
-    if rec.record_type == types.conversion:
-        return _conversion_doc(rec, name, max_bytes)
+    if rec.record_type in (types.conversion, types.resource):
+        return _payload_doc(rec, name, max_bytes)
     if rec.record_type != types.response or not rec.is_http:
         return None
     http = rec.http_headers
@@ -135,20 +136,24 @@ def _record_doc(rec, name: str, types, max_bytes: int) -> Document | None:
     return doc
 
 
-def _conversion_doc(rec, name: str, max_bytes: int) -> Document | None:
-    """A ``conversion`` record (a page's extracted text, as in WET files) as a text document."""
-    ctype = (rec.headers.get("Content-Type") or "text/plain").split(";")[0].strip().lower()
-    if ctype != "text/plain":
+def _payload_doc(rec, name: str, max_bytes: int) -> Document | None:
+    """A record whose block is the page itself, with no HTTP headers: a ``conversion``
+    record (a page's extracted text, as in WET files) or a ``resource`` record (a page
+    archived as is). Its Content-Type says text or HTML, and may give the charset."""
+    ctype, _, params = (rec.headers.get("Content-Type") or "text/plain").partition(";")
+    fmt = _HTML_TYPES.get(ctype.strip().lower())
+    if fmt is None:
         return None
-    doc = _new_doc(rec, name, "text")
+    doc = _new_doc(rec, name, fmt)
     language = rec.headers.get("WARC-Identified-Content-Language")
     if language:
         doc.meta["warc_language"] = language
+    charset = _CHARSET.search(params)
     try:
         body = read_at_most(rec.reader, max_bytes)
         if not body.strip():
-            raise ValueError("empty text")
-        doc.raw = decode(body)
+            raise ValueError("empty record")
+        doc.raw = decode_http(body, charset.group(1) if charset else None)
     except ValueError as exc:
         doc.error = str(exc)
     return doc
