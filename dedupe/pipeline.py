@@ -18,12 +18,13 @@ def to_document(x, *, id: str = "doc", format: str = "auto") -> Document:
     """The single gate for input: a :class:`Document`, a text/HTML string or bytes."""
     if isinstance(x, Document):
         return x
-    if isinstance(x, bytes):
+    if isinstance(x, bytes):  # decoded as files are: BOM, declared charset, UTF-8, detection
+        from .io.decoding import decode
+
         try:
-            x = x.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"input bytes are not valid UTF-8 ({exc.reason} at byte {exc.start}); "
-                              "decode them first") from exc
+            x = decode(x)
+        except ValueError as exc:
+            raise ConfigError(f"input bytes cannot be read as text: {exc}") from exc
     if not isinstance(x, str):
         raise ConfigError(f"clean() takes a str, bytes or Document, not {type(x).__name__}")
     if format not in ("auto", "text", "html"):
@@ -76,7 +77,8 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
 def clean(x, config: Config = DEFAULTS, *, format: str = "auto") -> Document:
     """Separate the main text of one article from its boilerplate.
 
-    ``x`` is scraped text, HTML (``str`` or UTF-8 ``bytes``) or a :class:`Document`.
+    ``x`` is scraped text, HTML (``str``, or ``bytes`` decoded as files are: a byte-order
+    mark, the declared charset, UTF-8, else a detected charset) or a :class:`Document`.
     Returns the document with ``text`` (paragraphs separated by blank lines),
     ``title`` and ``blocks`` (each with its ``label`` and ``reason``).
 

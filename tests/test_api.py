@@ -39,8 +39,20 @@ def test_clean_html_uses_dom_and_title():
 def test_clean_rejects_wrong_types_with_a_clear_message():
     with pytest.raises(ConfigError, match="takes a str, bytes or Document"):
         dedupe.clean(42)
-    with pytest.raises(ConfigError, match="not valid UTF-8"):
-        dedupe.clean(b"\xff\xfe abc")
+    with pytest.raises(ConfigError, match=r"cannot be read as text: binary content \(PNG image\)"):
+        dedupe.clean(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_clean_decodes_bytes_as_the_file_reader_does():
+    """A page fetched as bytes: its declared charset, else UTF-8, else a detected one."""
+    page = ("<html><head><meta charset='windows-1251'><title>План</title></head><body>"
+            + "".join(f"<p>Правительство утвердило новый план строительства жилья, который добавит {n} домов "
+                      "возле станции в течение следующего десятилетия, заявили чиновники.</p>"
+                      for n in ("тысячи", "сотни", "десятки")) + "</body></html>")
+    raw = page.encode("cp1251")
+    assert "Правительство утвердило" in dedupe.clean(raw).text
+    assert dedupe.clean(raw).text == dedupe.clean(page).text
+    assert dedupe.clean("Grüße aus Köln. ".encode("utf-8") * 20).text.startswith("Grüße")
 
 
 @pytest.mark.parametrize("kw, msg", [
