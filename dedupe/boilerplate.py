@@ -280,8 +280,9 @@ def _hint_kind(hints: str) -> str | None:
 
 
 def _skip_gallery(segs, scores, start: int, end: int) -> int:
-    """HTML: a gallery at the top of the article shows its captions twice; skip
-    such blocks, unless that would leave less than a third of the article."""
+    """A gallery at the top of the article shows its captions twice (and its controls,
+    "1 / 8", "Caption", "Close", score nothing); skip such blocks, unless that would
+    leave less than a third of the article."""
     counts = Counter(s.text for s in segs)
     k = start
     while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
@@ -520,11 +521,11 @@ def classify(segs: list[Segment], *, html: bool = False, page_title: str | None 
                                         in_container, page.trust_bad)
     end, cut_reason, inline_widget = _cut_at_boundary(page, start, end)
     end, teaser = _teaser_cards(page, start, end)
-    start, end = _trim_edges(page, start, end, in_container)
+    start, end, lead = _trim_edges(page, start, end, in_container)
     deadline.check()
     title, title_text = find_title(segs, page.words, page.prose, page.end_cues, start, end, page_title)
     blocks, text = _label_blocks(page, start, end, title, cut_reason, inline_widget, teaser, deadline)
-    return Classification(blocks, text, title_text, _dateline(page, start))
+    return Classification(blocks, text, title_text, _dateline(page, lead, start))
 
 
 @dataclass
@@ -660,15 +661,18 @@ def _teaser_cards(page: _Page, start: int, end: int) -> tuple[int, set[int]]:
     return end, teaser
 
 
-def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tuple[int, int]:
+def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tuple[int, int, int]:
     """Phase 5: the body starts and ends on prose, not on a bio, a caption or a disclaimer;
-    a standfirst island is dropped; a region too weak for prose gives way to a table or
-    list body."""
+    a photo gallery at its top and a standfirst island are dropped; a region too weak for
+    prose gives way to a table or list body. Returns the new [start, end) and where the
+    body started before a gallery was skipped (the dateline may sit above the gallery)."""
     segs, scores, html = page.segs, page.scores, page.html
     while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
-    if html:
-        start = _skip_gallery(segs, scores, start, end)
+    above_gallery = start
+    start = _skip_gallery(segs, scores, start, end)
+    if start == above_gallery:  # no gallery
+        above_gallery = end
     while end > start and (scores[end - 1] < 1 or author(segs[end - 1]) or caption(segs[end - 1])
                            or disclaimer(segs[end - 1])):
         if _closing_list(segs, page.words, page.prose, in_container, end):
@@ -677,7 +681,7 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
     start = _skip_standfirst(segs, scores, page.prose, start, end, html)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
         start, end = _structured_body(segs, page.words, page.prose, page.strong, page.digits, html, start, end)
-    return start, end
+    return start, end, min(above_gallery, start)
 
 
 def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reason: str | None,
@@ -755,9 +759,9 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
     return blocks, "\n\n".join(main_parts)
 
 
-def _dateline(page: _Page, start: int) -> str | None:
+def _dateline(page: _Page, lead: int, start: int) -> str | None:
     """The date in the dateline: a short line holding a year, among the few before the
-    body or at its top."""
+    body (``lead``: its start before a gallery was skipped) or at its top."""
     words, digits = page.words, page.digits
-    lo, hi = max(0, start - _DATELINE_BEFORE), min(len(words), start + _DATELINE_AFTER)
+    lo, hi = max(0, lead - _DATELINE_BEFORE), min(len(words), start + _DATELINE_AFTER)
     return dateline_date([page.segs[k].text for k in range(lo, hi) if words[k] <= 14 and digits[k] >= 4])
