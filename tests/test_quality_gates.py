@@ -17,7 +17,7 @@ WORD = re.compile(r"\w+")
 SUBSET = 40  # the first 40 page ids in sorted order: fixed, not chosen by score
 
 # Floors sit a little below the figures measured when the gate was set (see README).
-FLOORS = {"text": 0.94, "html": 0.965}  # measured 0.951 / 0.975
+FLOORS = {"text": 0.94, "html": 0.965}  # measured 0.952 / 0.975
 
 
 def _shingles(text, n=4):
