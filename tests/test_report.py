@@ -183,3 +183,13 @@ def test_browser_screenshot(tmp_path, report):
     chromium(tmp_path, out.as_uri() + f"#pair-{ids['k1']}-{ids['d1']}", f"--screenshot={png}",
              "--window-size=1280,2000", "--hide-scrollbars")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def test_the_overview_counts_documents_with_no_article(tmp_path):
+    p = tmp_path / "results.jsonl"
+    recs = [rec("k1"), rec("n1", text="", blocks=blocks(["Home", "World"], [], main=[]))]
+    p.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    data = collect(p)
+    assert data.stats.no_text == 1
+    assert "<b>1</b><span>no article found (empty text)</span>" in render(data)
+    assert "no article found" not in render(collect(results(tmp_path)))

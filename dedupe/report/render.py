@@ -48,6 +48,8 @@ def _counts(data: ReportData) -> str:
     items = [("documents", s.docs_in), ("kept", s.kept), ("duplicates", s.duplicates), ("rejected", s.rejected),
              ("clusters with duplicates", len(s.dup_of))]
     items += [(k.replace("_", " "), v) for k, v in sorted(s.relations.items())]
+    if s.no_text:
+        items.append(("no article found (empty text)", s.no_text))
     cells = "".join(f'<div class="count"><b>{v:,}</b><span>{e(k)}</span></div>' for k, v in items)
     ok = "" if s.balanced else ' <span class="bad">does not add up</span>'
     share = s.boilerplate_share
