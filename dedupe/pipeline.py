@@ -127,7 +127,7 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     ``template_min_stories=0`` for a single streaming pass.
     """
     from .cluster import Deduplicator
-    from .template import TemplateEvidence, block_key
+    from .template import TemplateEvidence, holds_template
 
     dd = deduplicator or Deduplicator(config, index=index)
     if config.template_min_stories <= 0:
@@ -154,7 +154,7 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             # for --workers 2 at 40,000 documents)
             for d in handed_on(held):
                 spill.get_cleaned(d)
-                if template and d.ok and any(block_key(b.text) in template for b in d.blocks):
+                if holds_template(d, template):
                     spill.drop_fingerprint(d)  # a new text, fingerprinted again
                     d.segmented = spill.take_segmented(d)  # an HTML page's blocks, if kept
                     if d.segmented is None:

@@ -282,8 +282,8 @@ def segment_html(raw: str | bytes, deadline: Deadline = NO_DEADLINE) -> HtmlPage
         else:
             get = el.get
             own = _own_hints(get("class"), get("id"), get("role"), get("hidden") is not None, get("style"))
-        # comments, scripts, hidden elements and those shown only on hover or to screen
-        # readers: keep only the tail
+        # hidden elements, those shown only on hover or to screen readers, a stray <head>
+        # (scripts and the like are stripped above): keep only the tail
         if not tag or tag in _SKIP_TAGS or own is None:
             tail = el.tail
             if tail and (buf or not tail.isspace()):

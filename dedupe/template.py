@@ -14,12 +14,17 @@ import xxhash
 
 from .document import Document
 
-__all__ = ["TemplateEvidence", "block_key", "template_keys"]
+__all__ = ["TemplateEvidence", "block_key", "holds_template", "template_keys"]
 
 
 def block_key(text: str) -> int:
     """The identity of a block for template counting (case-insensitive)."""
     return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8"))
+
+
+def holds_template(doc: Document, template: frozenset[int]) -> bool:
+    """Whether a cleaned document holds a block that ``template`` names: it is cleaned again."""
+    return bool(template) and doc.ok and any(block_key(b.text) in template for b in doc.blocks)
 
 
 def template_keys(rows: np.ndarray, min_stories: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from ..config import Config
 from ..document import Document
 from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
 from ..pipeline import clean_document, clean_documents
-from ..template import block_key, template_keys as keys_in_stories
+from ..template import block_key, holds_template, template_keys as keys_in_stories
 
 __all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs", "round_pairs",
            "verify_pairs", "emit_block_keys", "template_keys", "components", "first_copies", "resolve",
@@ -75,7 +75,7 @@ def relabel(part: Partition, template: frozenset[int], config: Config) -> Partit
     """Clean again the documents that hold template blocks (an HTML page from its kept
     blocks, without parsing it again); fingerprint anew."""
     for d in part.docs:
-        if d.ok and any(block_key(b.text) in template for b in d.blocks):
+        if holds_template(d, template):
             clean_document(d, config, template)
         d.segmented = None
     return Partition(part.start, part.docs, _fingerprints(part.docs, config))
