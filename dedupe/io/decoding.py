@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .streams import BZIP2_MAGIC
+from .streams import COMPRESSED_MAGIC
 
 __all__ = ["decode", "sniff_charset", "binary_kind"]
 
@@ -28,13 +28,12 @@ _XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)[\"']", r
 _CP1252 = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1", "l1", "cp819"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# a file's kind by its first bytes (literal, but for bzip2's: see streams.BZIP2_MAGIC)
-_MAGIC = tuple((m if isinstance(m, re.Pattern) else re.compile(re.escape(m)), kind) for m, kind in (
+# a file's kind by its first bytes; compressed data as the input reader knows it (streams)
+_MAGIC = tuple((re.compile(re.escape(m)), kind) for m, kind in (
     (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"%PDF-", "PDF document"), (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
-    (b"\x7fELF", "ELF executable"), (b"RIFF", "RIFF media"), (BZIP2_MAGIC, "bzip2 data"),
-    (b"\xfd7zXZ\x00", "xz data"), (b"\x28\xb5\x2f\xfd", "zstd data"), (b"PAR1", "Parquet file"),
-    (b"SQLite format 3\x00", "SQLite database")))
+    (b"\xff\xd8\xff", "JPEG image"), (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "ELF executable"),
+    (b"RIFF", "RIFF media"), (b"PAR1", "Parquet file"), (b"SQLite format 3\x00", "SQLite database"),
+)) + tuple((m, f"{kind} data") for m, kind in COMPRESSED_MAGIC)
 _SNIFF = 8192
 
 

@@ -16,14 +16,13 @@ from typing import BinaryIO, Iterable
 
 from ..errors import require
 
-__all__ = ["Meter", "BrokenInput", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "compressing", "input_size",
+__all__ = ["Meter", "BrokenInput", "COMPRESSED_MAGIC", "COMPRESSED_SUFFIXES", "open_input", "decompressed", "compressing", "input_size",
            "read_at_most", "over_limit", "strip_compressed"]
 
 #: Compressed input is known by its first bytes, whatever its name (bzip2: "BZh", the block
 #: size digit, then the magic of a block or of the end of the stream, so that no text is taken for it)
-BZIP2_MAGIC = re.compile(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)")
-_MAGIC = ((re.compile(rb"\x1f\x8b"), "gzip"), (BZIP2_MAGIC, "bzip2"),
-          (re.compile(rb"\xfd7zXZ\x00"), "xz"), (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd"))
+COMPRESSED_MAGIC = ((re.compile(rb"\x1f\x8b"), "gzip"), (re.compile(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)"), "bzip2"),
+                    (re.compile(rb"\xfd7zXZ\x00"), "xz"), (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd"))
 #: The file name suffixes of compressed input (``x.jsonl.zst`` is JSON Lines).
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 
@@ -123,7 +122,7 @@ def decompressed(fh: io.BufferedReader) -> BinaryIO:
     """``fh`` itself, or a decompressing reader over it (with ``peek``) when it starts
     with the magic bytes of gzip, bzip2, xz or zstd."""
     head = fh.peek(10)[:10]
-    for magic, kind in _MAGIC:
+    for magic, kind in COMPRESSED_MAGIC:
         if magic.match(head):
             stream, errors = _decompressor(kind, fh)
             return io.BufferedReader(_Decompressing(stream, fh, kind, errors), 1 << 16)
