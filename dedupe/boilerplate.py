@@ -669,10 +669,9 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
     segs, scores, html = page.segs, page.scores, page.html
     while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
-    above_gallery = start
+    top = start
     start = _skip_gallery(segs, scores, start, end)
-    if start == above_gallery:  # no gallery
-        above_gallery = end
+    gallery = start > top
     while end > start and (scores[end - 1] < 1 or author(segs[end - 1]) or caption(segs[end - 1])
                            or disclaimer(segs[end - 1])):
         if _closing_list(segs, page.words, page.prose, in_container, end):
@@ -681,7 +680,7 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
     start = _skip_standfirst(segs, scores, page.prose, start, end, html)
     if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
         start, end = _structured_body(segs, page.words, page.prose, page.strong, page.digits, html, start, end)
-    return start, end, min(above_gallery, start)
+    return start, end, (min(top, start) if gallery else start)
 
 
 def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reason: str | None,
