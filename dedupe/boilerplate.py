@@ -486,8 +486,10 @@ def _kind_cue(seg: Segment, w: int, after_body: bool, comment_date: bool) -> tup
         return "caption", "caption/credit cue"
     if w <= 60 and credit_end(seg):
         return "caption", "caption ending in a credit"
-    if comment_date or comment_cue(seg):
+    if comment_date:
         return "comments", "comment date/author line"
+    if comment_cue(seg):
+        return "comments", "comment cue (reply form, comment count)"
     if w <= 40 and newsletter(seg):
         return "newsletter", "subscribe/newsletter cue"
     if w <= 60 and footer(seg):
