@@ -295,7 +295,7 @@ def _explain_blocks(doc) -> None:
 @click.option("--index", "index_path", default=None,
               help="Persistent index reused across runs: a SQLite file, or redis://host:port/db (default: in memory).")
 @click.option("--template-stories", type=click.IntRange(0), default=D.template_min_stories, show_default=True,
-              help="A block seen in this many distinct stories is site template (two passes; "
+              help="A block seen in this many distinct stories of one site (URL host) is its template (two passes; "
                    "between them documents wait in a temporary file); 0 for one streaming pass.")
 @_guard
 def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, verbose, drop_duplicates, index_path,

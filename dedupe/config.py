@@ -48,7 +48,7 @@ class Config:
     # clustering
     keep: str = "first"
     date_field: str = "date"
-    # boilerplate
+    # boilerplate: a block seen in this many distinct stories of one site is its template
     template_min_stories: int = 3
     # input / execution
     format: str = "auto"

@@ -37,8 +37,8 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
                    template: frozenset[int] | None = None, keep_segments: bool = False) -> Document:
     """Fill ``blocks``, ``text`` and ``title`` of one document in place (and return it).
 
-    ``template`` holds block keys known from corpus evidence to be site template
-    (see :mod:`dedupe.template`). With ``keep_segments`` an HTML page's blocks as
+    ``template`` holds the block keys known from corpus evidence to be this document's
+    site template (:func:`dedupe.template.own_template`). With ``keep_segments`` an HTML page's blocks as
     segmented are kept in ``doc.segmented``; a document that has them is classified
     from them, and they are let go, instead of parsing its page again.
 
@@ -127,7 +127,7 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     ``template_min_stories=0`` for a single streaming pass.
     """
     from .cluster import Deduplicator
-    from .template import TemplateEvidence, holds_template
+    from .template import TemplateEvidence, own_template
 
     dd = deduplicator or Deduplicator(config, index=index)
     if config.template_min_stories <= 0:
@@ -154,12 +154,13 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
             # for --workers 2 at 40,000 documents)
             for d in handed_on(held):
                 spill.get_cleaned(d)
-                if holds_template(d, template):
+                own = own_template(d, template)
+                if own:
                     spill.drop_fingerprint(d)  # a new text, fingerprinted again
                     d.segmented = spill.take_segmented(d)  # an HTML page's blocks, if kept
                     if d.segmented is None:
                         spill.get_raw(d)  # else it is cleaned from its input
-                    _clean_safely(d, config, template)
+                    _clean_safely(d, config, own)
                     spill.put_raw(d)  # the input back to the file until the document is handed on
                 else:
                     spill.drop_segmented(d)

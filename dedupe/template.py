@@ -1,30 +1,63 @@
-"""Corpus evidence for site templates, counted in distinct stories.
+"""Corpus evidence for site templates, counted in distinct stories, per site.
 
 A block seen in many documents is template only if those documents carry
 *different* stories: counting raw documents would let a wire story syndicated to
 several sites delete itself. Stories are the near-duplicate clusters of a first
 pass, so copies of one article count once.
+
+A template is one site's: a block is counted per site (the host of the document's
+URL), so that a paragraph quoted word for word by different outlets' own stories
+(an official statement, a wire paragraph kept in a rewrite) is not taken for
+template. Documents without a URL count as one site.
 """
 from __future__ import annotations
 
 from array import array
+from urllib.parse import urlsplit
 
 import numpy as np
 import xxhash
 
 from .document import Document
 
-__all__ = ["TemplateEvidence", "block_key", "holds_template", "template_keys"]
+__all__ = ["TemplateEvidence", "block_key", "site_of", "evidence_keys", "own_template", "template_keys"]
 
 
 def block_key(text: str) -> int:
-    """The identity of a block for template counting (case-insensitive)."""
+    """The identity of a block on a page (case-insensitive): what :func:`own_template`
+    gives :func:`dedupe.boilerplate.classify`."""
     return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8"))
 
 
-def holds_template(doc: Document, template: frozenset[int]) -> bool:
-    """Whether a cleaned document holds a block that ``template`` names: it is cleaned again."""
-    return bool(template) and doc.ok and any(block_key(b.text) in template for b in doc.blocks)
+def site_of(url: str | None) -> str:
+    """The site a document comes from: its URL's host, without ``www.``; ``""`` when unknown."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed URL (e.g. a bad IPv6 literal)
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _site_seed(site: str) -> int:
+    # seed 0 for an unknown site, so that its evidence keys are the blocks' keys
+    return xxhash.xxh3_64_intdigest(site.encode("utf-8", "surrogatepass")) if site else 0
+
+
+def evidence_keys(doc: Document) -> list[int]:
+    """The keys under which a cleaned document's blocks count as evidence: each
+    block's text, scoped to the document's site."""
+    seed = _site_seed(site_of(doc.url))
+    return [xxhash.xxh3_64_intdigest(b.text.casefold().encode("utf-8"), seed) for b in doc.blocks]
+
+
+def own_template(doc: Document, template: frozenset[int]) -> frozenset[int]:
+    """The :func:`block_key` of the document's blocks that ``template`` (evidence keys)
+    names for its site. Empty for most documents; the others are cleaned again, with it."""
+    if not template or not doc.ok:
+        return frozenset()
+    return frozenset(block_key(b.text) for b, k in zip(doc.blocks, evidence_keys(doc)) if k in template)
 
 
 def template_keys(rows: np.ndarray, min_stories: int) -> np.ndarray:
@@ -72,7 +105,7 @@ class TemplateEvidence:
 
     def add(self, doc: Document) -> None:
         story = xxhash.xxh3_64_intdigest((doc.cluster or doc.id).encode("utf-8", "surrogatepass"))
-        keys = {block_key(b.text) for b in doc.blocks}
+        keys = set(evidence_keys(doc))
         self._keys.extend(keys)
         self._stories.extend([story] * len(keys))
         if len(self._keys) >= self._COMPACT:
@@ -84,6 +117,6 @@ class TemplateEvidence:
         self._keys, self._stories = array("Q"), array("Q")
 
     def template(self) -> frozenset[int]:
-        """Keys of the blocks that are template."""
+        """Evidence keys of the blocks that are template (see :func:`own_template`)."""
         self._compact()
         return frozenset(template_keys(self._rows, self.min_stories).tolist())

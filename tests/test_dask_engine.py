@@ -135,13 +135,14 @@ def _html_corpus() -> list[Document]:
     pages = [f"<html><head><title>Story {s}</title></head><body>{nav}<h1>Story {s}</h1>"
              + "".join(f"<p>{' '.join(words(40, s * 10 + p))}.</p>" for p in range(5)) + promo + "</body></html>"
              for s in range(6)]
-    return [Document(id=str(i), raw=p, format="html") for i, p in enumerate(pages + pages[:1])]
+    return [Document(id=str(i), url=f"https://www.example.com/{i}", raw=p, format="html")
+            for i, p in enumerate(pages + pages[:1])]
 
 
 def test_relabelling_reads_the_kept_blocks_instead_of_parsing_again(monkeypatch):
     import dedupe.pipeline as pipeline
     from dedupe.engine import phases
-    from dedupe.template import block_key
+    from dedupe.template import evidence_keys
 
     part = phases.prepare(_html_corpus(), Config(), 0)
     assert all(d.segmented is not None for d in part.docs)
@@ -149,8 +150,9 @@ def test_relabelling_reads_the_kept_blocks_instead_of_parsing_again(monkeypatch)
     parsed = []
     real = pipeline.segment_html
     monkeypatch.setattr(pipeline, "segment_html", lambda raw, deadline: (parsed.append(1), real(raw, deadline))[1])
-    promo = next(b.text for b in part.docs[0].blocks if b.text.startswith("Our editors pick"))
-    part = phases.relabel(part, frozenset({block_key(promo)}), Config())
+    promo, key = next((b.text, k) for b, k in zip(part.docs[0].blocks, evidence_keys(part.docs[0]))
+                      if b.text.startswith("Our editors pick"))
+    part = phases.relabel(part, frozenset({key}), Config())
     assert parsed == [] and all(d.segmented is None for d in part.docs)
     assert all(promo not in d.text for d in part.docs)
 

@@ -120,6 +120,36 @@ def test_template_evidence_counts_stories_not_documents():
     assert [d.duplicate_of for d in syndicated] == [None, "7-Site a footer text", "7-Site a footer text"]
 
 
+def test_template_evidence_is_counted_per_site():
+    """The same paragraph in three different stories is one site's template, but not when
+    the stories come from three sites (a statement each outlet quotes in its own story);
+    documents without a URL count as one site."""
+    from dedupe.pipeline import dedupe_documents
+    from dedupe.template import own_template, site_of
+
+    quote = ("The agency said in a statement that the road will stay closed until engineers have "
+             "checked every span of the bridge, which could take several weeks.")
+
+    def story(seed, url):
+        paras = [" ".join(words(40, seed * 10 + p)) + "." for p in range(6)]
+        paras.insert(3, quote)
+        return Document(id=f"s{seed}", url=url, raw="Home\n\n" + "\n\n".join(paras) + "\n", format="text")
+
+    def run(urls):
+        docs = [story(s, u) for s, u in zip((1, 2, 3), urls)]
+        return list(dedupe_documents(dedupe.clean_documents(docs)))
+
+    for urls in (["https://www.a.com/1", "https://a.com/2", "http://A.com:8080/3"], [None] * 3):
+        out = run(urls)
+        assert all(quote not in d.text for d in out), urls  # one site: the block is its template
+        assert all(any(b.reason.startswith("site template") for b in d.blocks) for d in out)
+    out = run(["https://a.com/1", "https://b.org/2", "https://news.c.net/3"])
+    assert all(quote in d.text for d in out)  # three sites' own stories: not template
+    assert not any(b.reason.startswith("site template") for d in out for b in d.blocks)
+    assert [site_of(u) for u in ("https://www.a.com/x", "http://[::1", "", None)] == ["a.com", "", "", ""]
+    assert own_template(out[0], frozenset()) == frozenset()
+
+
 def test_template_pass_holds_documents_on_disk_and_hands_them_back_exactly():
     """While the template pass holds documents, their raw inputs, titles, texts and
     blocks wait in a temporary file; each comes back unchanged as its document is

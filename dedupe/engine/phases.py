@@ -25,7 +25,7 @@ from ..config import Config
 from ..document import Document
 from ..fingerprint import FingerprintBatch, fingerprint_texts, tune_malloc
 from ..pipeline import clean_document, clean_documents
-from ..template import block_key, holds_template, template_keys as keys_in_stories
+from ..template import evidence_keys, own_template, template_keys as keys_in_stories
 
 __all__ = ["Partition", "SetSlice", "Summary", "set_slice", "prepare", "relabel", "summary", "emit_band_keys", "bucket_pairs", "round_pairs",
            "verify_pairs", "emit_block_keys", "template_keys", "components", "first_copies", "resolve",
@@ -75,8 +75,9 @@ def relabel(part: Partition, template: frozenset[int], config: Config) -> Partit
     """Clean again the documents that hold template blocks (an HTML page from its kept
     blocks, without parsing it again); fingerprint anew."""
     for d in part.docs:
-        if holds_template(d, template):
-            clean_document(d, config, template)
+        own = own_template(d, template)
+        if own:
+            clean_document(d, config, own)
         d.segmented = None
     return Partition(part.start, part.docs, _fingerprints(part.docs, config))
 
@@ -195,7 +196,7 @@ def verify_pairs(pairs: np.ndarray, config: Config, *slices: SetSlice) -> np.nda
 
 def emit_block_keys(part: Partition, stories: np.ndarray, buckets: int) -> list[np.ndarray]:
     """Template evidence, map side: distinct (block key, story) rows, split by key."""
-    rows = {(block_key(b.text), int(stories[i])) for i, d in enumerate(part.docs) if d.ok for b in d.blocks}
+    rows = {(k, int(stories[i])) for i, d in enumerate(part.docs) if d.ok for k in evidence_keys(d)}
     if not rows:
         return [np.empty((0, 2), np.uint64) for _ in range(buckets)]
     arr = np.array(sorted(rows), dtype=np.uint64)
