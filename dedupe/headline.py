@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from .cues import byline_bit, caption, social
+from .pagemeta import without_site_name
 from .segment import Segment
 from .textstats import CJK_CHAR
 
@@ -34,8 +35,6 @@ _WORD = re.compile(r"\w+")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # "9:28 AM": a dateline, not a headline
 _BYLINE = re.compile(r"^\W*(by|written by|von|por|par|di)\s", re.I)
 _QUESTION = re.compile(r"[?!]\W*$")
-# the separators of a site name in a page title: "Headline | Site", "Site - Headline"
-_SITE_SEPARATOR = re.compile(r"(\s+[|–—-]\s+|\s+::\s+|\s+·\s+|\s+•\s+)")
 
 
 def _same_words(text: str, words: set[str]) -> float:
@@ -70,28 +69,6 @@ def _never_a_headline(seg: Segment) -> bool:
     t = seg.text
     return (t[:1] == "<" or bool(_CLOCK.search(t)) or bool(_BYLINE.match(t)) or byline_bit(seg)
             or caption(seg) or social(seg))
-
-
-def without_site_name(title: str) -> str:
-    """A page title without the site name before or after it: parts of four words or
-    fewer at either end go while a longer part remains ("Headline | Site Name"; CJK
-    text counts a word per two characters)."""
-    parts = _SITE_SEPARATOR.split(title)  # text, separator, text, ...
-    texts = parts[0::2]
-    lo, hi = 0, len(texts)
-
-    def n(i: int) -> int:  # words; in scripts without spaces, about one per two characters
-        return max(len(texts[i].split()), len(CJK_CHAR.findall(texts[i])) // 2)
-
-    while hi - lo > 1:
-        core = max(n(i) for i in range(lo, hi))
-        if n(hi - 1) <= 4 and n(hi - 1) < core:
-            hi -= 1
-        elif n(lo) <= 4 and n(lo) < core:
-            lo += 1
-        else:
-            break
-    return "".join(parts[2 * lo:2 * hi - 1]).strip() or title
 
 
 def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cues: list[bool],

@@ -15,7 +15,12 @@ import json
 import re
 from datetime import datetime, timezone
 
-__all__ = ["declared_title", "published_date", "dateline_date", "iso_date"]
+from .textstats import CJK_CHAR
+
+__all__ = ["declared_title", "without_site_name", "published_date", "dateline_date", "iso_date"]
+
+# the separators of a site name in a page title: "Headline | Site", "Site - Headline"
+_SITE_SEPARATOR = re.compile(r"(\s+[|–—-]\s+|\s+::\s+|\s+·\s+|\s+•\s+)")
 
 # meta tags (property, name or itemprop, lower case) that hold the publication date, best first
 _DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "article:published",
@@ -47,6 +52,28 @@ def declared_title(root) -> str | None:
     if el is None and head is not root:
         el = root.find(".//title")
     return " ".join("".join(el.itertext()).split()) if el is not None else None
+
+
+def without_site_name(title: str) -> str:
+    """A page title without the site name before or after it: parts of four words or
+    fewer at either end go while a longer part remains ("Headline | Site Name"; CJK
+    text counts a word per two characters)."""
+    parts = _SITE_SEPARATOR.split(title)  # text, separator, text, ...
+    if len(parts) == 1:
+        return title
+    texts = parts[0::2]
+    # words; in scripts without spaces, about one per two characters
+    n = [max(len(t.split()), len(CJK_CHAR.findall(t)) // 2) for t in texts]
+    lo, hi = 0, len(texts)
+    while hi - lo > 1:
+        core = max(n[lo:hi])
+        if n[hi - 1] <= 4 and n[hi - 1] < core:
+            hi -= 1
+        elif n[lo] <= 4 and n[lo] < core:
+            lo += 1
+        else:
+            break
+    return "".join(parts[2 * lo:2 * hi - 1]).strip() or title
 
 
 def published_date(root) -> str | None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
-from .pagemeta import declared_title, published_date
+from .pagemeta import declared_title, published_date, without_site_name
 
 ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
 
@@ -81,7 +81,12 @@ def looks_like_html(raw: str) -> bool:
 
 
 def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
-    """Lines grouped into segments; inline fragments of one sentence are joined."""
+    """Lines grouped into segments; inline fragments of one sentence are joined.
+
+    A naive scrape's first line is the page's ``<title>``; a line that repeats it (or
+    its headline without the site name) is the headline, and stands alone: joined to
+    its neighbours it would take in a section label before it ("News") or a byline
+    after it."""
     segs: list[Segment] = []
     para = 0
     prev_blank = True
@@ -89,6 +94,7 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     text: str | None = None  # the open segment's text
     last = ""  # and its last line
     text_para = 0
+    title = headline = ""  # the first line, and it without a site name
     for n, line in enumerate(raw.splitlines()):
         if not n & 0xFFF:
             deadline.check(len(segs))
@@ -102,7 +108,11 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
         if prev_blank and started:
             para += 1
         prev_blank = False
-        if text is not None and _continues(last, s):
+        if not started:
+            title = s
+            headline = without_site_name(s)
+        if text is not None and _continues(last, s) and not (s == title or s == headline or last == title
+                                                             or last == headline):
             text, last = _join(text, s), s
             continue
         if text is not None:

@@ -35,6 +35,24 @@ def test_a_scrape_takes_its_headline_from_the_title_line_not_from_chrome_before_
     assert [b.text for b in doc.blocks if b.label == "title"] == ["Council approves housing plan after long debate"]
 
 
+def test_the_headline_line_is_not_joined_to_a_section_label_or_a_byline():
+    """A scrape puts a section label, the headline and the author on lines of one paragraph;
+    the line that repeats the page title stands alone, so the title is the headline only."""
+    raw = "\n".join([
+        "Council approves housing plan after long debate | City News",
+        "Home", "Sports", "", "News", "Council approves housing plan after long debate", "JANE DOE", "",
+        BODY,
+    ])
+    doc = dedupe.clean(raw, format="text")
+    assert doc.title == "Council approves housing plan after long debate"
+    texts = [b.text for b in doc.blocks]
+    assert "News" in texts and "JANE DOE" in texts
+    # without the repeated title line, the same lines are joined as one sentence's fragments
+    glued = dedupe.clean(raw.replace("Council approves housing plan after long debate |", "Town hall |"),
+                         format="text")
+    assert "News Council approves housing plan after long debate JANE DOE" in [b.text for b in glued.blocks]
+
+
 def test_the_title_line_itself_when_the_headline_is_not_repeated():
     raw = "\n\n".join(["Council approves housing plan after long debate | City News", "Home", "News",
                        "10:48, Tue, Nov 19, 2019", "Share this article on social media now", BODY])
