@@ -26,7 +26,7 @@ __all__ = ["TemplateEvidence", "block_key", "site_of", "evidence_keys", "own_tem
 def block_key(text: str) -> int:
     """The identity of a block on a page (case-insensitive): what :func:`own_template`
     gives :func:`dedupe.boilerplate.classify`."""
-    return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8"))
+    return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8", "surrogatepass"))
 
 
 def site_of(url: str | None) -> str:
@@ -49,7 +49,7 @@ def evidence_keys(doc: Document) -> list[int]:
     """The keys under which a cleaned document's blocks count as evidence: each
     block's text, scoped to the document's site."""
     seed = _site_seed(site_of(doc.url))
-    return [xxhash.xxh3_64_intdigest(b.text.casefold().encode("utf-8"), seed) for b in doc.blocks]
+    return [xxhash.xxh3_64_intdigest(b.text.casefold().encode("utf-8", "surrogatepass"), seed) for b in doc.blocks]
 
 
 def own_template(doc: Document, template: frozenset[int]) -> frozenset[int]:

@@ -107,6 +107,29 @@ def test_jsonl_meta_reaches_the_output_record(tmp_path):
     assert rec["lang"] == "de" and rec["score"] == 0.5 and rec["id"] == "a"
 
 
+def test_jsonl_lone_surrogates_are_read_as_replacement_characters(tmp_path):
+    """A JSON escape of a lone surrogate is valid JSON but no character, and cannot be written
+    as UTF-8: it is read as U+FFFD (id, text and passed-through fields), as bad bytes are."""
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": "a\ud800", "text": PARA + " \udfff", "tags": ["\ud83d", "x"],
+                             "nested": {"k\udc00": [1]}, "emoji": "\U0001f600"}) + "\n")  # (an escaped pair)
+    [d] = read_jsonl(p)
+    assert d.id == "a\ufffd" and d.raw.endswith(" \ufffd")
+    assert d.meta["tags"] == ["\ufffd", "x"] and d.meta["nested"] == {"k\ufffd": [1]}
+    assert d.meta["emoji"] == "\U0001f600"
+    out = tmp_path / "out.parquet"
+    write_parquet([d], str(out))  # (pyarrow refuses a lone surrogate)
+    assert [r.id for r in read_parquet(out)] == ["a\ufffd"]
+
+
+def test_jsonl_writer_keeps_a_callers_lone_surrogate_as_its_json_escape(tmp_path):
+    out = tmp_path / "out.jsonl"
+    write_jsonl([Document(id="x", text="half a pair: \ud83d")], str(out))
+    raw = out.read_bytes()
+    assert b"\\ud83d" in raw  # valid UTF-8 and JSON
+    assert json.loads(raw)["text"] == "half a pair: \ud83d"
+
+
 # ---------------------------------------------------------------- WARC
 
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import BinaryIO, Iterator
+import re
+from typing import Any, BinaryIO, Iterator
 
 from ..config import DEFAULTS
 from ..document import Document
@@ -46,6 +47,37 @@ def _text(line: bytes) -> str:
         return decode(line.rstrip(b"\r\n"))
 
 
+# a JSON escape of a surrogate: a line without one cannot hold a lone surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate (``"\\ud800"`` in JSON: no character, and
+    not writable as UTF-8) in its strings, keys included, replaced by U+FFFD, as a
+    decoder replaces bytes it cannot read. (The parser joined the valid pairs.)"""
+    def fix(x: str) -> str:
+        return _SURROGATE.sub("\ufffd", x)
+
+    if not isinstance(value, (dict, list)):
+        return fix(value) if isinstance(value, str) else value
+    todo = [value]  # without recursion: nesting can be deep
+    while todo:
+        box = todo.pop()
+        if isinstance(box, dict):
+            pairs = list(box.items())
+            box.clear()
+        else:
+            pairs = list(enumerate(box))
+        for k, v in pairs:
+            if isinstance(v, str):
+                v = fix(v)
+            elif isinstance(v, (dict, list)):
+                todo.append(v)
+            box[fix(k) if isinstance(k, str) else k] = v
+    return value
+
+
 def read_jsonl_stream(stream: BinaryIO, name: str, fields: Fields = Fields(),
                       max_bytes: int = DEFAULTS.max_doc_bytes) -> Iterator[Document]:
     """Documents from an open binary stream of JSON Lines; ``name`` labels ``source``.
@@ -60,7 +92,10 @@ def read_jsonl_stream(stream: BinaryIO, name: str, fields: Fields = Fields(),
             if not line.strip():
                 continue
             try:
-                rec = json.loads(_text(line).lstrip("\ufeff"))
+                text = _text(line).lstrip("\ufeff")
+                rec = json.loads(text)
+                if _SURROGATE_ESCAPE.search(text):
+                    rec = _without_lone_surrogates(rec)
             except json.JSONDecodeError as exc:
                 yield rejected(source, f"invalid JSON: {exc.msg} at column {exc.colno}")
                 continue

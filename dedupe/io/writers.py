@@ -114,7 +114,9 @@ class JsonlWriter(AtomicWriter):
         else:
             self._file = AtomicFile(path)
             self._raw = open(self._file.tmp, "wb")
-            self._fh = io.TextIOWrapper(compressing(path, self._raw), encoding="utf-8")
+            # a lone surrogate (no character; from a caller's own strings) is written as its
+            # JSON escape, which reads back as the same string, instead of failing the run
+            self._fh = io.TextIOWrapper(compressing(path, self._raw), encoding="utf-8", errors="backslashreplace")
 
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")

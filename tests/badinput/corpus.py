@@ -242,6 +242,11 @@ def _jsonl(c: Corpus, es: list[Entry], bomb: int) -> None:
             fh.write(line + b"\n")
             n += 1
             exp[rid or f"{p}:{n}"] = _rejected(reason)
+        # JSON escapes of lone surrogates (no character, not writable as UTF-8): read as U+FFFD
+        fh.write(json.dumps({"id": "lone surrogate \ud800", "text": _text(EN) + " \udfff",
+                             "tags": ["\ud83d", {"\udc00": 1}]}).encode() + b"\n")
+        n += 1
+        exp["lone surrogate \ufffd"] = _ok("thousands of homes")
     members, _ = _bomb_members(bomb)
     pb = c.root / "bomb.jsonl.gz"
     pb.write_bytes(gzip.compress(b'{"id": "bomb", "text": "') + members)
