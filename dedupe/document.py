@@ -69,8 +69,11 @@ class Document:
         return self.error is None
 
     def to_record(self, *, include_blocks: bool = True, dedup: bool = True) -> dict:
-        """The JSON-serialisable output record (pass-through ``meta`` fields first)."""
-        rec: dict[str, Any] = dict(self.meta)
+        """The JSON-serialisable output record (pass-through ``meta`` fields first). An input
+        field named like an output field never passes through, even where dedupe writes no
+        value of its own (a kept record's ``error``, a rejected record's ``cluster``): it would
+        be taken for dedupe's."""
+        rec: dict[str, Any] = {k: v for k, v in self.meta.items() if k not in OUTPUT_FIELDS}
         rec["id"] = self.id
         if self.url is not None:
             rec["url"] = self.url

@@ -70,6 +70,16 @@ def test_input_fields_named_like_output_fields_are_reported(tmp_path):
     assert "input fields replaced by dedupe's own: cluster, title" in res.output
     rec = read_jsonl(out)[0]
     assert rec["site"] == "x" and rec["title"] != "Feed title"
+    # never passed through where dedupe writes no value of its own: a stale "error" would make a
+    # kept record look rejected, a stale "cluster" or "duplicate_of" a rejected one look decided
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE, "error": "old", "published": {"d": 1}}) + "\n"
+                   + json.dumps({"id": "b", "text": "", "cluster": "a", "duplicate_of": "a", "lang": "en"}) + "\n")
+    res = CliRunner().invoke(main, ["run", str(src), "-o", str(out)])
+    assert res.exit_code == 3, res.output  # b is rejected (no text)
+    kept, rej = read_jsonl(out)
+    assert "error" not in kept and "published" not in kept and kept["duplicate_of"] is None
+    assert rej["error"].startswith("empty text") and rej["lang"] == "en"
+    assert not {"cluster", "duplicate_of", "text"} & set(rej)
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out),
                                     "--id-field", "uid", "--text-field", "body"])
     assert "replaced" not in res.output

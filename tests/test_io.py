@@ -235,6 +235,25 @@ def test_parquet_writer_refuses_a_field_that_appears_late(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["out.parquet"]
 
 
+def test_parquet_writes_a_field_of_mixed_types_as_json_text(tmp_path):
+    """Pass-through fields of messy inputs: no one type in the first row group (or an integer
+    too large for int64) -> JSON text; a type that changes later is a clear error, not a crash."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "out.parquet"
+    with ParquetWriter(str(out), row_group=3) as w:
+        for i, v in enumerate([1, "x", [1, 2], None, 10 ** 30, {"a": "é"}]):
+            w.write({"id": str(i), "mixed": v, "big": 10 ** 30 if i == 0 else None, "n": i})
+    rows = pq.read_table(out).to_pylist()
+    assert [r["mixed"] for r in rows] == ["1", '"x"', "[1, 2]", None, "1" + "0" * 30, '{"a": "é"}']
+    assert rows[0]["big"] == "1" + "0" * 30 and [r["n"] for r in rows] == list(range(6))
+    late = tmp_path / "late.parquet"
+    with pytest.raises(DedupeError, match="does not fit the schema"):
+        with ParquetWriter(str(late), row_group=2) as w:
+            for v in (1, 2, 10 ** 30):
+                w.write({"id": "a", "n": v})
+    assert not late.exists()
+
+
 # ---------------------------------------------------------------- atomic output
 
 def _docs_then_fail(n):

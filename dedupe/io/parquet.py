@@ -4,10 +4,12 @@ Input is read in record batches, so memory stays flat however large the file.
 Output is written in row groups to a temporary file renamed into place at the
 end. Its schema: the output fields (``id`` ... ``blocks``, null where they do
 not apply) and then the pass-through fields, whose types are taken from the
-first batch of records.
+first batch of records; a field whose values there have no one type (a number
+in one record, a string or a list in another) is written as JSON text.
 """
 from __future__ import annotations
 
+import json
 import os
 from typing import Iterable, Iterator
 
@@ -68,9 +70,10 @@ def _core_schema(pa):
 class ParquetWriter(AtomicWriter):
     """Writes output records to a Parquet file atomically, ``row_group`` rows at a time.
 
-    A pass-through field first seen after the first row group, or whose type
-    changes, cannot join the schema: that raises :class:`DedupeError` (write JSON
-    Lines for inputs whose fields vary) and the target is left untouched.
+    A pass-through field of mixed types in the first row group is written as JSON
+    text. One first seen after the first row group, or whose type changes after it,
+    cannot join the schema: that raises :class:`DedupeError` (write JSON Lines for
+    inputs whose fields vary) and the target is left untouched.
     """
 
     def __init__(self, path: str, row_group: int = 2048):
@@ -82,6 +85,7 @@ class ParquetWriter(AtomicWriter):
         self._rows: list[dict] = []
         self._file: AtomicFile | None = AtomicFile(path)
         self._writer = None
+        self._as_json: list[str] = []  # pass-through fields written as JSON text
         self.schema = None
 
     def write(self, record: dict) -> None:
@@ -99,11 +103,23 @@ class ParquetWriter(AtomicWriter):
         for k in extra:
             try:
                 t = pa.array([r.get(k) for r in rows]).type
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise DedupeError(f"Parquet output: field {k!r} has mixed types ({exc}); "
-                                  "write JSON Lines instead") from None
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # no one type, or too large
+                self._as_json.append(k)
+                t = pa.string()
             fields.append((k, pa.string() if pa.types.is_null(t) else t))
         return pa.schema(fields)
+
+    def _json_text(self, rows: list[dict]) -> list[dict]:
+        if not self._as_json:
+            return rows
+        out = []
+        for r in rows:
+            r = dict(r)
+            for k in self._as_json:
+                if r.get(k) is not None:
+                    r[k] = json.dumps(r[k], ensure_ascii=False)
+            out.append(r)
+        return out
 
     def _flush(self) -> None:
         pa = self.pa
@@ -118,8 +134,8 @@ class ParquetWriter(AtomicWriter):
                               f"first {self._row_group} records, so they are not in the file's schema; "
                               "write JSON Lines instead")
         try:
-            table = pa.Table.from_pylist(self._rows, schema=self.schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            table = pa.Table.from_pylist(self._json_text(self._rows), schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
             raise DedupeError(f"Parquet output: a record does not fit the schema taken from the first "
                               f"records ({exc}); write JSON Lines instead") from None
         self._writer.write_table(table)
