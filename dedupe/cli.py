@@ -257,7 +257,7 @@ def clean(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, 
     cfg = _options_config(options)
     run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     try:
-        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
+        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter, exclude=(output, rejected)))
         for doc in run_.ticking(clean_on_engine(docs, cfg, scheduler)):
             if explain and doc.ok:
                 _explain_blocks(doc)
@@ -320,7 +320,7 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
             dd.abort()
         raise
     try:
-        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter))
+        docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter, exclude=(output, rejected)))
         if distributed:
             from .engine.dask import dedupe_dask
 

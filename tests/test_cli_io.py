@@ -85,6 +85,24 @@ def test_input_fields_named_like_output_fields_are_reported(tmp_path):
     assert "replaced" not in res.output
 
 
+def test_outputs_written_into_the_input_directory_are_not_read_again(tmp_path, seeds_dir):
+    """A second run over the directory a first run wrote into reads the same documents, not
+    the first run's output and rejects as well."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for f in seeds_dir.glob("*.txt"):
+        (pages / f.name).write_bytes(f.read_bytes())
+    args = ["run", str(pages), "-o", str(pages / "out.jsonl"), "--rejected", str(pages / "rejected.jsonl")]
+    for _ in range(2):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 0, res.output
+        assert "4 documents in, 3 kept, 1 duplicates, 0 rejected" in res.output
+    assert sorted(p.name for p in pages.iterdir())[-2:] == ["out.jsonl", "rejected.jsonl"]
+    # another command's output in the directory is input like any file
+    res = CliRunner().invoke(main, ["clean", str(pages), "-o", str(tmp_path / "clean.jsonl")])
+    assert "8 documents in" in res.output  # the 4 pages and out.jsonl's 4 records (rejected.jsonl is empty)
+
+
 def test_drop_duplicates_still_accounts_for_every_document(tmp_path):
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--drop-duplicates",

@@ -77,14 +77,32 @@ def _sniff_file(path: Path) -> str:
             return "auto"
 
 
+def _inside(root: Path, exclude: Iterable[str | os.PathLike]) -> set[Path]:
+    """The paths of ``exclude`` that lie in directory ``root``, relative to it."""
+    real = root.resolve()
+    out = set()
+    for e in exclude:
+        try:
+            out.add(Path(e).resolve().relative_to(real))
+        except ValueError:  # elsewhere
+            pass
+    return out
+
+
 def read_path(path: str | os.PathLike, format: str | None = None, *, config: Config = DEFAULTS,
-              meter: Meter | None = None) -> Iterator[Document]:
-    """Documents from one file or (recursively, in sorted order) one directory."""
+              meter: Meter | None = None, exclude: Iterable[str | os.PathLike] = ()) -> Iterator[Document]:
+    """Documents from one file or (recursively, in sorted order) one directory. A directory's
+    files at or under a path of ``exclude`` are not read (a run's own outputs)."""
     fmt = format or config.format
     fields = Fields.from_config(config)
     p = Path(path)
     if p.is_dir():
+        skip = _inside(p, exclude)
         for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            if skip:
+                rel = f.relative_to(p)
+                if rel in skip or not skip.isdisjoint(rel.parents):
+                    continue
             ffmt = fmt if fmt != "auto" else format_of(f.name)
             if ffmt is not None:
                 yield from _read_file(f, ffmt, p, fields, config, meter)
@@ -129,16 +147,19 @@ def _read_stdin(fmt: str, fields: Fields, limit: int) -> Iterator[Document]:
 
 
 def read_inputs(inputs: Iterable[str], format: str | None = None, *, config: Config = DEFAULTS,
-                meter: Meter | None = None) -> Iterator[Document]:
+                meter: Meter | None = None, exclude: Iterable[str | os.PathLike] = ()) -> Iterator[Document]:
     """Documents from files, directories and ``-`` (stdin), in the order given.
 
     ``format`` (default ``config.format``) forces one input format; the field
     names for JSON Lines and Parquet come from ``config``. ``meter`` counts the
-    bytes read, for a progress bar.
+    bytes read, for a progress bar. Files at or under a path of ``exclude`` are
+    not read from a directory (the CLI's own outputs, when they are written into
+    the directory it reads: a second run would read the first one's output).
     """
     fmt = format or config.format
+    exclude = [e for e in exclude if e and str(e) != "-"]
     for item in inputs:
         if str(item) == "-":
             yield from _read_stdin(fmt, Fields.from_config(config), config.max_doc_bytes)
         else:
-            yield from read_path(item, fmt, config=config, meter=meter)
+            yield from read_path(item, fmt, config=config, meter=meter, exclude=exclude)
