@@ -103,6 +103,19 @@ def test_outputs_written_into_the_input_directory_are_not_read_again(tmp_path, s
     assert "8 documents in" in res.output  # the 4 pages and out.jsonl's 4 records (rejected.jsonl is empty)
 
 
+def test_the_summary_says_when_kept_documents_share_an_id(tmp_path, seeds_dir):
+    """Two directories with a file of the same name give two documents of one id: the
+    clusters would be ambiguous, and the summary says so."""
+    for d, seed in (("a", "003_*"), ("b", "004_*")):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.txt").write_bytes(next(seeds_dir.glob(seed)).read_bytes())
+    res = CliRunner().invoke(main, ["run", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "o.jsonl")])
+    assert res.exit_code == 0, res.output
+    assert "repeated ids  2 kept documents share their id with another" in res.output
+    res = CliRunner().invoke(main, ["run", str(tmp_path / "a"), "-o", str(tmp_path / "o.jsonl")])
+    assert "repeated ids" not in res.output
+
+
 def test_drop_duplicates_still_accounts_for_every_document(tmp_path):
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--drop-duplicates",

@@ -1,13 +1,18 @@
 """Run statistics, counted one document (or output record) at a time, and the
 compact summary table printed on stderr at the end of a run.
 
-Memory grows only with the number of clusters that have duplicates.
+Memory grows with the number of clusters that have duplicates, and by 8 bytes per kept
+document (a hash of its id, to tell when ids repeat).
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
+
+import numpy as np
+import xxhash
 
 from ..document import Document
 
@@ -34,9 +39,10 @@ class RunStats:
     no_text: int = 0  # documents read whose main text is empty: no article found
     dup_of: Counter = field(default_factory=Counter)  # kept id -> number of its duplicates
     errors: Counter = field(default_factory=Counter)
+    kept_ids: array = field(default_factory=lambda: array("Q"))  # hashes of the kept documents' ids
 
     def observe(self, *, error: str | None, duplicate_of: str | None, relation: str | None,
-                blocks: Iterable[tuple[str, str]], text: str | None) -> None:
+                blocks: Iterable[tuple[str, str]], text: str | None, id: str | None = None) -> None:
         """Count one document by its fields (``blocks`` as (text, label) pairs)."""
         self.docs_in += 1
         if error is not None:
@@ -50,6 +56,8 @@ class RunStats:
             self.no_text += 1
         if duplicate_of is None:
             self.kept += 1
+            if id is not None:
+                self.kept_ids.append(xxhash.xxh3_64_intdigest(str(id).encode("utf-8", "surrogatepass")))
         else:
             self.duplicates += 1
             self.relations[relation or "near_duplicate"] += 1
@@ -58,13 +66,20 @@ class RunStats:
     def add_doc(self, doc: Document) -> None:
         """Count a document on its way to the output."""
         self.observe(error=doc.error, duplicate_of=doc.duplicate_of, relation=doc.relation,
-                     blocks=((b.text, b.label) for b in doc.blocks), text=doc.text)
+                     blocks=((b.text, b.label) for b in doc.blocks), text=doc.text, id=doc.id)
 
     def add_record(self, rec: dict) -> None:
         """Count an output record (a line of ``dedupe run`` output)."""
         blocks = rec.get("blocks") or ()
         self.observe(error=rec.get("error"), duplicate_of=rec.get("duplicate_of"), relation=rec.get("relation"),
-                     blocks=((b.get("text") or "", b.get("label") or "") for b in blocks), text=rec.get("text"))
+                     blocks=((b.get("text") or "", b.get("label") or "") for b in blocks), text=rec.get("text"),
+                     id=rec.get("id"))
+
+    @property
+    def repeated_ids(self) -> int:
+        """Kept documents whose id another kept document has too."""
+        _, counts = np.unique(np.frombuffer(self.kept_ids, dtype=np.uint64), return_counts=True)
+        return int(counts[counts > 1].sum())
 
     @property
     def balanced(self) -> bool:
@@ -115,6 +130,11 @@ def format_summary(stats: RunStats, seconds: float, *, command: str = "run", ded
     rows.append(("boilerplate", "n/a" if share is None else f"{share:.1%} of text characters removed"))
     if s.no_text:
         rows.append(("no main text", f"{s.no_text:,} documents: no article found, their text is empty"))
+    repeated = s.repeated_ids
+    if repeated:
+        what = "cluster and duplicate_of name ids" if dedup else "ids name documents"
+        rows.append(("repeated ids", f"{repeated:,} kept documents share their id with another: {what}, "
+                                     "so give each document its own (e.g. --id-field)"))
     if s.rejected:
         rows.append(("rejected", ", ".join(f"{k} ({v:,})" for k, v in s.errors.most_common(3))))
     rate = s.docs_in / seconds if seconds > 0 else 0.0
