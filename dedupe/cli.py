@@ -135,6 +135,11 @@ class _Run:
 
     def __init__(self, inputs, output: str, output_format: str, rejected: str | None, quiet: bool, verbose: bool,
                  fail_share: float = D.fail_share):
+        if rejected and rejected != "-" and output != "-":
+            out, rej = os.path.realpath(output), os.path.realpath(rejected)
+            if rej == out or rej.startswith(out + os.sep):  # one writer's rename would undo the other's
+                raise click.UsageError(f"--rejected {rejected} is the output (-o {output}) or inside it: "
+                                       "give it a path of its own")
         self.t0 = time.perf_counter()
         self.fail_share = fail_share
         self.where = rejected or (f"{output}/manifest.jsonl" if output_format == "txt" else

@@ -116,6 +116,20 @@ def test_the_summary_says_when_kept_documents_share_an_id(tmp_path, seeds_dir):
     assert "repeated ids" not in res.output
 
 
+def test_rejected_and_output_must_be_different_paths(tmp_path, seeds_dir):
+    """Both are renamed into place at the end: the same path would leave only the rejects."""
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    for rejected, fmt in ((str(out), []), (str(tmp_path / "." / "out.jsonl"), []),
+                          (str(tmp_path / "texts" / "rej.jsonl"), ["--output-format", "txt"])):
+        target = str(tmp_path / "texts") if fmt else str(out)
+        res = CliRunner().invoke(main, ["run", str(seeds_dir), "-o", target, "--rejected", rejected, *fmt])
+        assert res.exit_code == 2 and "give it a path of its own" in res.output, res.output
+    assert out.read_text() == "previous\n" and not (tmp_path / "texts").exists()
+    res = CliRunner().invoke(main, ["run", str(seeds_dir), "-o", "-", "--rejected", "-"])
+    assert res.exit_code == 0  # both to stdout is allowed
+
+
 def test_drop_duplicates_still_accounts_for_every_document(tmp_path):
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["run", str(jsonl_lines(tmp_path)), "-o", str(out), "--drop-duplicates",
