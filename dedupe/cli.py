@@ -263,7 +263,7 @@ def clean(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, 
     run_ = _Run(inputs, output, output_format, rejected, quiet, verbose, cfg.fail_share)
     try:
         docs = run_.counted(read_inputs(inputs, config=cfg, meter=run_.meter, exclude=(output, rejected)))
-        for doc in run_.ticking(clean_on_engine(docs, cfg, scheduler)):
+        for doc in run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_raw=False)):  # (never written)
             if explain and doc.ok:
                 _explain_blocks(doc)
             run_.write(doc, dedup=False, blocks=not no_blocks)
@@ -329,11 +329,11 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
         if distributed:
             from .engine.dask import dedupe_dask
 
-            annotated = run_.ticking(dedupe_dask(docs, cfg, scheduler=scheduler))
+            annotated = run_.ticking(dedupe_dask(docs, cfg, scheduler=scheduler, keep_raw=False))
         else:
             # the template pass classifies most HTML pages again: their blocks are kept for it
             keep = cfg.template_min_stories > 0
-            cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_segments=keep))
+            cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_segments=keep, keep_raw=keep))
             if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
                 cleaned = _without_raw(cleaned)
             annotated = dedupe_documents(cleaned, cfg, deduplicator=dd)

@@ -168,5 +168,12 @@ def test_distributed_template_pass_on_html_equals_the_local_engine(two_workers):
     local = run(dedupe_documents(clean_documents(_html_corpus(), keep_segments=True), cfg))
     dist = run(dedupe_dask(_html_corpus(), cfg, client=two_workers, partition_size=3, buckets=4))
     assert dist == local
+    # without keep_raw (the CLI's way) the pages stay on no worker and come back without it
+    lean = list(dedupe_dask(_html_corpus(), cfg, client=two_workers, partition_size=3, buckets=4, keep_raw=False))
+    assert run(lean) == dist and all(d.raw is None for d in lean)
+    from .synthetic import decisions, stress_corpus
+
+    text = list(dedupe_dask(stress_corpus(), cfg, client=two_workers, partition_size=7, keep_raw=False))
+    assert decisions(text) == decisions(dedupe_documents(clean_documents(stress_corpus()), cfg))
     assert all(any(b.reason.startswith("site template") for b in blocks) for _, _, _, blocks, _, _ in dist)
     assert [dup for *_, dup, _ in dist] == [None] * 6 + ["0"]

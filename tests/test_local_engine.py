@@ -18,6 +18,8 @@ def test_two_workers_match_one_process_in_order():
     assert got == expected
     assert [d.id for d in got] == [f"d{i}" for i in range(150)]
     assert got[1].text.startswith("The council voted") and got[0].error == "unreadable"
+    # (equal raw inputs included: a worker sends a document back without it, the parent puts its own back)
+    assert all(d.raw is None for d in local._clean_batch(_docs(3), Config(), False))
 
 
 def test_input_is_not_read_ahead_without_bound():

@@ -58,20 +58,25 @@ def _connect(config: Config, client=None, scheduler: str | None = None):
         yield client
 
 
-def _clean_batch(docs: list[Document], config: Config) -> list[Document]:
+def _clean_batch(docs: list[Document], config: Config, keep_raw: bool = True) -> list[Document]:
     """One task: a batch of documents cleaned on a worker."""
-    return list(clean_documents(docs, config))
+    docs = list(clean_documents(docs, config))
+    if not keep_raw:
+        for d in docs:
+            d.raw = None
+    return docs
 
 
 def clean_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None, scheduler: str | None = None,
-               batch: int = 64) -> Iterator[Document]:
+               batch: int = 64, keep_raw: bool = True) -> Iterator[Document]:
     """:func:`dedupe.pipeline.clean_documents` on a Dask cluster, yielding in input order.
 
     ``client`` is an existing ``dask.distributed.Client`` (left open), or
     ``scheduler`` the address of a running scheduler (``tcp://host:port``); with
     neither, a local cluster of ``config.workers`` processes is started and
     closed at the end. ``batch`` documents make one task; at most two tasks per
-    worker thread are in flight.
+    worker thread are in flight. Without ``keep_raw`` the documents come back
+    without their raw input (``raw`` is ``None``), which then never crosses the network.
     """
     if not isinstance(batch, int) or batch < 1:
         raise ConfigError(f"batch must be a positive integer, got {batch!r}")
@@ -81,7 +86,7 @@ def clean_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None,
         it = iter(docs)
         try:
             while chunk := list(islice(it, batch)):
-                pending.append(client.submit(_clean_batch, chunk, config, pure=False))
+                pending.append(client.submit(_clean_batch, chunk, config, keep_raw, pure=False))
                 if len(pending) >= limit:
                     yield from pending.popleft().result()
             while pending:
@@ -92,7 +97,8 @@ def clean_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None,
 
 
 def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None, scheduler: str | None = None,
-                partition_size: int = 2048, buckets: int | None = None, max_bucket: int = 64) -> Iterator[Document]:
+                partition_size: int = 2048, buckets: int | None = None, max_bucket: int = 64,
+                keep_raw: bool = True) -> Iterator[Document]:
     """Clean and deduplicate on a Dask cluster; annotated documents in input order,
     with the same clusters as :func:`dedupe.pipeline.dedupe_documents` (template
     evidence included).
@@ -102,7 +108,10 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
     documents make one partition; ``buckets`` shares of the band-key space make
     the shuffle (default: one per partition, at least four). A band key shared by
     more than ``max_bucket`` documents (a story copied to many sites) is paired in
-    rounds with its kept documents instead of all with all (same decisions).
+    rounds with its kept documents instead of all with all (same decisions). Without
+    ``keep_raw`` each document's raw input is let go on its worker as soon as nothing
+    can clean it again (at once, but for text documents a template pass may clean
+    again), and the documents come back without it.
     """
     if not isinstance(partition_size, int) or partition_size < 1:
         raise ConfigError(f"partition_size must be a positive integer, got {partition_size!r}")
@@ -113,7 +122,7 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
         while chunk := list(islice(it, partition_size)):
             # scattered, the raw partition lives on a worker until prepared, not in the task graph
             [raw] = client.scatter([chunk], hash=False)
-            parts.append(client.submit(phases.prepare, raw, config, start, pure=False))
+            parts.append(client.submit(phases.prepare, raw, config, start, keep_raw, pure=False))
             start += len(chunk)
         if not parts:
             return
@@ -123,9 +132,9 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
             stories = np.where(first.dup >= 0, first.dup, np.arange(len(first.dup)))
             template = _template(client, parts, stories, bounds, config.template_min_stories, nb)
             if template:
-                parts = [client.submit(phases.relabel, p, template, config, pure=False) for p in parts]
+                parts = [client.submit(phases.relabel, p, template, config, keep_raw, pure=False) for p in parts]
         dec, bounds = _decide(client, parts, config, nb, max_bucket)
-        yield from _annotated(client, parts, dec, bounds)
+        yield from _annotated(client, parts, dec, bounds, keep_raw)
 
 
 def _gather_summary(client, parts: list, config: Config) -> tuple[phases.Summary, np.ndarray]:
@@ -205,7 +214,8 @@ def _template(client, parts: list, stories: np.ndarray, bounds: np.ndarray, min_
     return frozenset(int(k) for ks in keys for k in ks.tolist())
 
 
-def _annotated(client, parts: list, dec: phases.Decisions, bounds: np.ndarray) -> Iterator[Document]:
+def _annotated(client, parts: list, dec: phases.Decisions, bounds: np.ndarray,
+               keep_raw: bool = True) -> Iterator[Document]:
     """Phase 6: decisions written onto each partition on its worker, streamed back in order."""
     kept = np.unique(dec.dup[dec.dup >= 0])
     owner = np.searchsorted(bounds, kept, side="right") - 1
@@ -221,7 +231,7 @@ def _annotated(client, parts: list, dec: phases.Decisions, bounds: np.ndarray) -
         dup = dec.dup[a:b]
         named = {k: ids[k] for k in np.unique(dup[dup >= 0]).tolist()}
         pending.append(client.submit(phases.annotate, p, dup, dec.sim[a:b], dec.cont[a:b], dec.rel[a:b], named,
-                                     pure=False))
+                                     keep_raw, pure=False))
         if len(pending) >= limit:
             yield from pending.popleft().result()
     while pending:

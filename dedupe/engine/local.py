@@ -20,7 +20,10 @@ IN_FLIGHT = 4  # batches queued per worker: the workers never wait, and memory s
 
 
 def _clean_batch(docs: list[Document], config: Config, keep_segments: bool) -> list[Document]:
-    return list(clean_documents(docs, config, keep_segments))
+    docs = list(clean_documents(docs, config, keep_segments))
+    for d in docs:
+        d.raw = None  # the parent has it: not sent back (a page's HTML is most of a document's size)
+    return docs
 
 
 def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS,
@@ -41,14 +44,17 @@ def clean_parallel(docs: Iterable[Document], config: Config = DEFAULTS,
         def submit() -> bool:
             batch = list(islice(source, BATCH))
             if batch:
-                pending.append(pool.apply_async(_clean_batch, (batch, config, keep_segments)))
+                pending.append(([d.raw for d in batch], pool.apply_async(_clean_batch, (batch, config, keep_segments))))
             return bool(batch)
 
         more = True
         while more and len(pending) < IN_FLIGHT * config.workers:
             more = submit()
         while pending:
-            done = pending.popleft().get()
+            raws, result = pending.popleft()
+            done = result.get()
+            for d, raw in zip(done, raws):
+                d.raw = raw
             if more:
                 more = submit()
             yield from done

@@ -63,15 +63,22 @@ def _fingerprints(docs: list[Document], config: Config) -> FingerprintBatch:
                              config.seed, b, r, signatures=False)
 
 
-def prepare(docs: list[Document], config: Config, start: int) -> Partition:
+def prepare(docs: list[Document], config: Config, start: int, keep_raw: bool = True) -> Partition:
     """Phase 1: clean and fingerprint one partition (runs on a worker). With a template
-    pass, an HTML page's blocks are kept (``Document.segmented``) for :func:`relabel`."""
+    pass, an HTML page's blocks are kept (``Document.segmented``) for :func:`relabel`.
+    Without ``keep_raw`` the raw input goes as soon as nothing can clean it again: the
+    partition then holds no HTML page for the rest of the job."""
     tune_malloc()
-    docs = list(clean_documents(docs, config, keep_segments=config.template_min_stories > 0))
+    again = config.template_min_stories > 0
+    docs = list(clean_documents(docs, config, keep_segments=again))
+    if not keep_raw:
+        for d in docs:
+            if not again or d.segmented is not None or not d.ok:
+                d.raw = None
     return Partition(start, docs, _fingerprints(docs, config))
 
 
-def relabel(part: Partition, template: frozenset[int], config: Config) -> Partition:
+def relabel(part: Partition, template: frozenset[int], config: Config, keep_raw: bool = True) -> Partition:
     """Clean again the documents that hold template blocks (an HTML page from its kept
     blocks, without parsing it again); fingerprint anew."""
     for d in part.docs:
@@ -79,6 +86,8 @@ def relabel(part: Partition, template: frozenset[int], config: Config) -> Partit
         if own:
             clean_document(d, config, own)
         d.segmented = None
+        if not keep_raw:
+            d.raw = None
     return Partition(part.start, part.docs, _fingerprints(part.docs, config))
 
 
@@ -304,11 +313,13 @@ def ids_of(part: Partition, rows: list[int]) -> list[str]:
 
 
 def annotate(part: Partition, dup: np.ndarray, sim: np.ndarray, cont: np.ndarray, rel: list,
-             ids: dict[int, str]) -> list[Document]:
+             ids: dict[int, str], keep_raw: bool = True) -> list[Document]:
     """Phase 6: write the decisions onto the partition's documents. ``dup`` etc. are
     the partition's slices; ``ids`` maps the kept documents they name to their ids."""
     for i, d in enumerate(part.docs):
         d.segmented = None  # kept for a relabelling that found no template
+        if not keep_raw:
+            d.raw = None
         if not d.ok:
             continue
         d.cluster, d.duplicate_of, d.similarity, d.containment, d.relation = d.id, None, None, None, None
