@@ -218,7 +218,7 @@ def test_a_failure_mid_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monk
     src = jsonl_lines(tmp_path)
     out, rej = tmp_path / "out" / "o.jsonl", tmp_path / "out" / "r.jsonl"
 
-    def broken(docs, cfg, scheduler=None, keep_segments=False):
+    def broken(docs, cfg, scheduler=None, keep_segments=False, keep_raw=True):
         for i, d in enumerate(docs):
             if i == 2:
                 raise RuntimeError("worker died")
