@@ -336,7 +336,7 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
             cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_segments=keep, keep_raw=keep))
             if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
                 cleaned = _without_raw(cleaned)
-            annotated = dedupe_documents(cleaned, cfg, deduplicator=dd)
+            annotated = dedupe_documents(cleaned, cfg, deduplicator=dd, keep_raw=False)
         # with a template pass, the first document out comes once the whole input is read:
         # from then on the bar counts the documents of the second pass
         second_pass = not distributed and cfg.template_min_stories > 0

@@ -112,7 +112,7 @@ def _clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[
 
 
 def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index: str | None = None,
-                     deduplicator=None) -> Iterator[Document]:
+                     deduplicator=None, keep_raw: bool = True) -> Iterator[Document]:
     """Cleaned documents in, annotated documents out, with corpus template evidence.
 
     With ``config.template_min_stories`` > 0 this makes two passes: a first
@@ -124,14 +124,19 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
     unchanged, as it goes on. HTML documents cleaned with ``keep_segments``
     (:func:`clean_documents`) are classified again from their kept blocks, with
     the same result as parsing their pages again, in a fraction of the time. Set
-    ``template_min_stories=0`` for a single streaming pass.
+    ``template_min_stories=0`` for a single streaming pass. Without ``keep_raw`` the
+    documents are handed on without their raw input (``raw`` is ``None``), and an HTML
+    page with kept blocks is not written to the file at all.
     """
     from .cluster import Deduplicator
     from .template import TemplateEvidence, own_template
 
     dd = deduplicator or Deduplicator(config, index=index)
     if config.template_min_stories <= 0:
-        yield from dd.process(docs)
+        for d in dd.process(docs):
+            if not keep_raw:
+                d.raw = None
+            yield d
         return
     with Spill() as spill:
         evidence = TemplateEvidence(config.template_min_stories)
@@ -140,8 +145,13 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
         # the second pass reuses the first pass's fingerprints of the texts that do not
         # change (kept in the file too), when it fingerprints the same way
         same = first._fp_args() == dd._fp_args()
+        def hold(d: Document) -> Document:
+            if not keep_raw and d.segmented is not None:  # cleaned again, if at all, from its blocks
+                d.raw = None
+            return spill.put_segmented(spill.put_raw(d))
+
         # the first pass streams: each document adds its evidence once its story is known
-        firsts = (spill.put_segmented(spill.put_raw(d)) for d in docs)
+        firsts = (hold(d) for d in docs)
         for d in first.process(firsts, record=spill.put_fingerprint if same else None):
             if d.ok:
                 evidence.add(d)
@@ -167,4 +177,4 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
                 yield d
 
         for d in dd.process(second_pass(), reuse=spill.take_fingerprint if same else None):
-            yield spill.get_raw(d, release=True)
+            yield spill.get_raw(d, release=True) if keep_raw else spill.drop_raw(d)

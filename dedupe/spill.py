@@ -79,6 +79,12 @@ class Spill:
             doc.raw = self._read(where).decode("utf-8", "surrogatepass")
         return doc
 
+    def drop_raw(self, doc: Document) -> Document:
+        """Forget the document's input (its bytes stay unread in the file)."""
+        self._raw.pop(id(doc), None)
+        doc.raw = None
+        return doc
+
     def put_cleaned(self, doc: Document) -> Document:
         if doc.ok:
             record = [doc.title, doc.text, [list(b) for b in doc.blocks]]

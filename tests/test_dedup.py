@@ -292,3 +292,10 @@ def test_the_template_pass_classifies_kept_html_blocks_without_parsing_again(mon
     assert runs[True][0] == runs[False][0]
     assert all("Our editors pick" not in text for _, _, text, *_ in runs[True][0])  # the promo is template
     assert runs[False][1] == 12 and runs[True][1] == 6  # every page cleaned again, parsed once
+    # without keep_raw (the CLI's way) the pages are handed on without their HTML, which never
+    # went into the temporary file: only their blocks did
+    written = []
+    monkeypatch.setattr(pipeline.Spill, "put_raw", lambda self, d: (written.append(d.raw), d)[1])
+    out = list(dedupe_documents(dedupe.clean_documents(corpus(), keep_segments=True), keep_raw=False))
+    assert [(d.id, d.title, d.text, d.blocks, d.published, d.duplicate_of) for d in out] == runs[True][0]
+    assert all(d.raw is None for d in out) and all(r is None for r in written)
