@@ -12,15 +12,15 @@ They are read from the cache file as the job streams them (reading is in the tim
 All three engines run the default job of ``dedupe run`` (``Config()``: template
 evidence on, so two deduplication passes, keep="first"):
 
-- local, 1 process: ``dedupe_documents(clean_documents(docs, cfg), cfg)``;
+- local, 1 process: ``dedupe_documents(clean_documents(docs, cfg), cfg, keep_raw=False)``;
 - local, workers=2: what ``dedupe run --workers 2`` does (dedupe/cli.py ``run``):
   ``cfg = Config(workers=2)``, ``dd = Deduplicator(cfg)``,
-  ``dedupe_documents(clean_on_engine(docs, cfg, None), cfg, deduplicator=dd)``,
+  ``dedupe_documents(clean_on_engine(docs, cfg, None), cfg, deduplicator=dd, keep_raw=False)``,
   then ``dd.close()``: cleaning on a fork pool of 2 processes, fingerprints on a
   FingerprintPool of 2 processes, decisions in the parent;
 - Dask: a ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)``
   and its ``Client`` are started (timed apart: "start s"), then
-  ``dedupe_dask(docs, Config(workers=2, engine="dask"), client=client)`` runs the
+  ``dedupe_dask(docs, Config(workers=2, engine="dask"), client=client, keep_raw=False)`` runs the
   whole job in phases on the workers (default partition_size 2048).
 
 Each (engine, size) runs in a fresh subprocess. ``wall s`` and ``docs/s`` cover
@@ -81,13 +81,14 @@ def run_job(engine: str, path: Path, n: int) -> dict:
     if engine == "local-1":
         cfg = Config()
         t0, c0 = time.perf_counter(), time.process_time()
-        clusters = [d.cluster for d in dedupe_documents(clean_documents(_docs(path, n), cfg), cfg)]
+        clusters = [d.cluster for d in
+                    dedupe_documents(clean_documents(_docs(path, n), cfg), cfg, keep_raw=False)]
     elif engine == "local-2":
         cfg = Config(workers=2)
         t0, c0 = time.perf_counter(), time.process_time()
         dd = Deduplicator(cfg, index=None)
         clusters = [d.cluster for d in dedupe_documents(clean_on_engine(_docs(path, n), cfg, None), cfg,
-                                                        deduplicator=dd)]
+                                                        deduplicator=dd, keep_raw=False)]
         dd.close()
     else:
         import logging
@@ -104,7 +105,7 @@ def run_job(engine: str, path: Path, n: int) -> dict:
         client.wait_for_workers(2)
         res["start"] = time.perf_counter() - ts
         t0, c0 = time.perf_counter(), time.process_time()
-        clusters = [d.cluster for d in dedupe_dask(_docs(path, n), cfg, client=client)]
+        clusters = [d.cluster for d in dedupe_dask(_docs(path, n), cfg, client=client, keep_raw=False)]
         res["seconds"] = time.perf_counter() - t0
         client.close()
         cluster.close()
