@@ -242,10 +242,12 @@ def test_parquet_writes_a_field_of_mixed_types_as_json_text(tmp_path):
     out = tmp_path / "out.parquet"
     with ParquetWriter(str(out), row_group=3) as w:
         for i, v in enumerate([1, "x", [1, 2], None, 10 ** 30, {"a": "é"}]):
-            w.write({"id": str(i), "mixed": v, "big": 10 ** 30 if i == 0 else None, "n": i})
+            w.write({"id": str(i), "mixed": v, "big": 10 ** 30 if i == 0 else None, "n": i,
+                     "empty": {} if i < 3 else {"a": [{}]}})  # Parquet holds no struct without fields
     rows = pq.read_table(out).to_pylist()
     assert [r["mixed"] for r in rows] == ["1", '"x"', "[1, 2]", None, "1" + "0" * 30, '{"a": "é"}']
     assert rows[0]["big"] == "1" + "0" * 30 and [r["n"] for r in rows] == list(range(6))
+    assert [r["empty"] for r in rows] == ["{}"] * 3 + ['{"a": [{}]}'] * 3
     late = tmp_path / "late.parquet"
     with pytest.raises(DedupeError, match="does not fit the schema"):
         with ParquetWriter(str(late), row_group=2) as w:

@@ -99,3 +99,35 @@ def test_shuffling_the_benchmark_input_changes_no_cluster_membership():
         docs = list(read_inputs([path]))
         random.Random(seed).shuffle(docs)
         assert _clusters(docs) == base, seed
+
+
+# JSON values of every kind, strings with lone surrogates among them (written as JSON escapes)
+_JSON_TEXT = st.text(st.characters(exclude_categories=()), max_size=12) | PARAGRAPH
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | st.floats(allow_nan=False)
+                     | _JSON_TEXT, lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(_JSON_TEXT, inner, max_size=3), max_leaves=6)
+_FIELDS = ("id", "text", "html", "url", "date", "title", "error", "cluster", "duplicate_of", "blocks", "lang")
+RECORD = st.dictionaries(st.sampled_from(_FIELDS), _JSON, max_size=6) | st.builds(
+    lambda body, meta: {"text": body, **meta}, PARAGRAPH, st.dictionaries(st.sampled_from(_FIELDS[3:]), _JSON))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RECORD, max_size=8), st.sampled_from(["jsonl", "parquet"]))
+def test_any_json_lines_input_is_accounted_for_and_written(tmp_path_factory, records, out_format):
+    """Whatever a JSON Lines file holds (wrong types, output-named fields, lone surrogates,
+    huge integers), every line comes out as one record, kept, duplicate or rejected."""
+    import json
+
+    from dedupe.io import write_jsonl, write_parquet
+
+    d = tmp_path_factory.mktemp("jsonl")
+    src = d / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    docs = list(dedupe_documents(clean_documents(read_inputs([str(src)])), keep_raw=False))
+    assert len(docs) == len(records)
+    out = d / f"out.{out_format}"
+    (write_jsonl if out_format == "jsonl" else write_parquet)(docs, str(out))
+    if out_format == "jsonl":
+        recs = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n")[:-1]]  # (not at U+2028)
+        assert len(recs) == len(records)
+        assert all(("error" in r) == (r.get("cluster") is None and "text" not in r) for r in recs)

@@ -5,7 +5,8 @@ Output is written in row groups to a temporary file renamed into place at the
 end. Its schema: the output fields (``id`` ... ``blocks``, null where they do
 not apply) and then the pass-through fields, whose types are taken from the
 first batch of records; a field whose values there have no one type (a number
-in one record, a string or a list in another) is written as JSON text.
+in one record, a string or a list in another), or a type Parquet cannot hold (an
+empty object), is written as JSON text.
 """
 from __future__ import annotations
 
@@ -67,6 +68,16 @@ def _core_schema(pa):
             ("relation", s), ("blocks", pa.list_(block))]
 
 
+def _storable(pa, t) -> bool:
+    """Whether Parquet can hold an Arrow type: not a struct without fields (``{}`` in JSON),
+    at any depth."""
+    if pa.types.is_struct(t):
+        return t.num_fields > 0 and all(_storable(pa, t.field(i).type) for i in range(t.num_fields))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _storable(pa, t.value_type)
+    return True
+
+
 class ParquetWriter(AtomicWriter):
     """Writes output records to a Parquet file atomically, ``row_group`` rows at a time.
 
@@ -104,6 +115,8 @@ class ParquetWriter(AtomicWriter):
             try:
                 t = pa.array([r.get(k) for r in rows]).type
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # no one type, or too large
+                t = None
+            if t is None or not _storable(pa, t):
                 self._as_json.append(k)
                 t = pa.string()
             fields.append((k, pa.string() if pa.types.is_null(t) else t))
