@@ -109,9 +109,10 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
     the shuffle (default: one per partition, at least four). A band key shared by
     more than ``max_bucket`` documents (a story copied to many sites) is paired in
     rounds with its kept documents instead of all with all (same decisions). Without
-    ``keep_raw`` each document's raw input is let go on its worker as soon as nothing
-    can clean it again (at once, but for text documents a template pass may clean
-    again), and the documents come back without it.
+    ``keep_raw`` a document's raw input is let go on its worker once it is cleaned, where
+    nothing will clean it from that input again (every document without a template pass;
+    with one, an HTML page, whose blocks are kept instead), and the documents come back
+    without it.
     """
     if not isinstance(partition_size, int) or partition_size < 1:
         raise ConfigError(f"partition_size must be a positive integer, got {partition_size!r}")
@@ -132,7 +133,7 @@ def dedupe_dask(docs: Iterable[Document], config: Config = DEFAULTS, client=None
             stories = np.where(first.dup >= 0, first.dup, np.arange(len(first.dup)))
             template = _template(client, parts, stories, bounds, config.template_min_stories, nb)
             if template:
-                parts = [client.submit(phases.relabel, p, template, config, keep_raw, pure=False) for p in parts]
+                parts = [client.submit(phases.relabel, p, template, config, pure=False) for p in parts]
         dec, bounds = _decide(client, parts, config, nb, max_bucket)
         yield from _annotated(client, parts, dec, bounds, keep_raw)
 

@@ -78,7 +78,7 @@ def prepare(docs: list[Document], config: Config, start: int, keep_raw: bool = T
     return Partition(start, docs, _fingerprints(docs, config))
 
 
-def relabel(part: Partition, template: frozenset[int], config: Config, keep_raw: bool = True) -> Partition:
+def relabel(part: Partition, template: frozenset[int], config: Config) -> Partition:
     """Clean again the documents that hold template blocks (an HTML page from its kept
     blocks, without parsing it again); fingerprint anew."""
     for d in part.docs:
@@ -86,8 +86,6 @@ def relabel(part: Partition, template: frozenset[int], config: Config, keep_raw:
         if own:
             clean_document(d, config, own)
         d.segmented = None
-        if not keep_raw:
-            d.raw = None
     return Partition(part.start, part.docs, _fingerprints(part.docs, config))
 
 
