@@ -59,12 +59,15 @@ def clean_document(doc: Document, config: Config = DEFAULTS,
                 page, doc.segmented = page_from_json(doc.segmented), None
             else:
                 page = segment_html(doc.raw, deadline)
+                deadline.check(len(page.segments))  # (the loops check now and then; this is exact)
                 if keep_segments:
                     doc.segmented = page_to_json(page)
             res = classify(page.segments, html=True, page_title=page.title, template=template, deadline=deadline)
             doc.published = page.published or res.published  # declared, else the dateline's
         else:
-            res = classify(segment_text(doc.raw, deadline), template=template, deadline=deadline)
+            segs = segment_text(doc.raw, deadline)
+            deadline.check(len(segs))
+            res = classify(segs, template=template, deadline=deadline)
             doc.published = res.published
     except OverBudget as exc:
         doc.error, doc.blocks, doc.text, doc.title, doc.published = str(exc), [], None, None, None

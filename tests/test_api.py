@@ -179,3 +179,13 @@ def test_scripts_and_controls_drop_out_of_the_html_walk_and_their_tails_stay():
             b"after it</p><div>Hello<svg><text>icon</text></svg> world<button>Menu</button>!</div></body></html>")
     segs = [(s.text, s.link_chars) for s in segment_html(page).segments]
     assert segs == [("Read more of it and plain words after it", len("Read  more of it")), ("Hello world!", 0)]
+
+
+def test_the_block_limit_is_exact():
+    """The cleaning loops check the block budget now and then; a document is held to it exactly."""
+    text = "\n\n".join(f"Paragraph {i} of a short article about the council and its plan." for i in range(5))
+    html = "<html><body>" + "".join(f"<p>Paragraph {i} of the article.</p>" for i in range(5)) + "</body></html>"
+    for raw in (text, html):
+        assert dedupe.clean(raw, dedupe.Config(max_blocks=4)).error == \
+            "over the block limit: more than 4 blocks (max_blocks; --max-blocks)"
+        assert dedupe.clean(raw, dedupe.Config(max_blocks=5)).ok
