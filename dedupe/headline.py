@@ -27,7 +27,7 @@ from .pagemeta import without_site_name
 from .segment import Segment
 from .textstats import CJK_CHAR
 
-__all__ = ["find_title", "without_site_name"]
+__all__ = ["find_title"]
 
 WINDOW = 40
 NEAR = 12

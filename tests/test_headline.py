@@ -1,6 +1,6 @@
 """The title field: the headline, not a dateline, a byline, a menu or a share bar."""
 import dedupe
-from dedupe.headline import without_site_name
+from dedupe.pagemeta import without_site_name
 
 BODY = "\n\n".join([
     "The city council approved the housing plan on Tuesday after a long debate about rents, "
