@@ -130,6 +130,23 @@ def test_jsonl_writer_keeps_a_callers_lone_surrogate_as_its_json_escape(tmp_path
     assert json.loads(raw)["text"] == "half a pair: \ud83d"
 
 
+def test_jsonl_output_is_strict_json_without_nan_or_infinity(tmp_path):
+    """Python writes NaN and Infinity, which JSON has not and jq, browsers or Spark refuse: such
+    a pass-through value (a Parquet column, a JSON line of Python's own) is written as null."""
+    import numpy as np
+
+    out = tmp_path / "out.jsonl"
+    doc = Document(id="x", text="t", meta={"score": float("nan"), "range": [1.0, float("inf")],
+                                           "np": np.array([np.nan, 2.0]), "ok": 0.5})
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    write_jsonl([doc], str(out))
+    rec = json.loads(out.read_text(), parse_constant=refuse)
+    assert rec["score"] is None and rec["range"] == [1.0, None] and rec["np"] == [None, 2.0] and rec["ok"] == 0.5
+
+
 # ---------------------------------------------------------------- WARC
 
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])

@@ -10,7 +10,6 @@ empty object), is written as JSON text.
 """
 from __future__ import annotations
 
-import json
 import os
 from typing import Iterable, Iterator
 
@@ -19,7 +18,7 @@ from ..document import Document
 from ..errors import DedupeError, require
 from .records import Fields, record_to_document, rejected
 from .streams import Meter
-from .writers import AtomicFile, AtomicWriter, write_records
+from .writers import AtomicFile, AtomicWriter, to_json, write_records
 
 __all__ = ["read_parquet", "ParquetWriter", "write_parquet"]
 
@@ -130,7 +129,7 @@ class ParquetWriter(AtomicWriter):
             r = dict(r)
             for k in self._as_json:
                 if r.get(k) is not None:
-                    r[k] = json.dumps(r[k], ensure_ascii=False)
+                    r[k] = to_json(r[k], ensure_ascii=False)
             out.append(r)
         return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -56,6 +57,29 @@ def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     return str(value)
+
+
+def _finite(value):
+    """``value`` with NaN and the infinities (floats JSON has no literal for) as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy
+        return _finite(value.tolist())
+    return value
+
+
+def to_json(value, **kw) -> str:
+    """Strict JSON: Python's ``json`` writes ``NaN`` and ``Infinity``, which other parsers
+    (jq, browsers, Spark) refuse; they come out as null. Other values JSON has no type for
+    as :func:`_jsonable` says."""
+    try:
+        return json.dumps(value, allow_nan=False, default=_jsonable, **kw)
+    except ValueError:  # a non-finite float somewhere (rare: checked only then)
+        return json.dumps(_finite(value), allow_nan=False, default=_jsonable, **kw)
 
 
 class AtomicWriter:
@@ -119,7 +143,7 @@ class JsonlWriter(AtomicWriter):
             self._fh = io.TextIOWrapper(compressing(path, self._raw), encoding="utf-8", errors="backslashreplace")
 
     def write(self, record: dict) -> None:
-        self._fh.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")
+        self._fh.write(to_json(record, ensure_ascii=False) + "\n")
         self.count += 1
 
     def close(self) -> None:

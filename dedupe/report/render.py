@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import re
 from html import escape
 
+from ..io.writers import to_json
 from .assets import CSS, JS, LABEL_COLORS
 from .collect import ReportData
 
@@ -33,7 +33,7 @@ def _cls(label: str) -> str:
 
 def script_json(data) -> str:
     """JSON safe to place inside a ``<script>`` element: no ``<``, ``>`` or ``&`` survive."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = to_json(data, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
