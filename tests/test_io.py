@@ -122,12 +122,29 @@ def test_jsonl_lone_surrogates_are_read_as_replacement_characters(tmp_path):
     assert [r.id for r in read_parquet(out)] == ["a\ufffd"]
 
 
-def test_jsonl_writer_keeps_a_callers_lone_surrogate_as_its_json_escape(tmp_path):
+def test_writers_take_a_callers_lone_surrogates(tmp_path):
+    """A caller's own strings may hold lone surrogates (no character, no UTF-8): JSON Lines
+    writes their JSON escape, which reads back as the same string; Parquet and text files,
+    which hold UTF-8, U+FFFD."""
+    from dedupe.io.textdir import TextDirWriter
+    from dedupe.io.writers import write_records
+
+    def doc():
+        return Document(id="x\udc00", text="half a pair: \ud83d")
+
     out = tmp_path / "out.jsonl"
-    write_jsonl([Document(id="x", text="half a pair: \ud83d")], str(out))
+    write_jsonl([doc()], str(out))
     raw = out.read_bytes()
     assert b"\\ud83d" in raw  # valid UTF-8 and JSON
     assert json.loads(raw)["text"] == "half a pair: \ud83d"
+    pq = pytest.importorskip("pyarrow.parquet")
+    write_parquet([doc()], str(tmp_path / "out.parquet"))
+    [row] = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert row["id"] == "x\ufffd" and row["text"] == "half a pair: \ufffd"
+    write_records([doc()], TextDirWriter(str(tmp_path / "texts")))
+    [entry] = [json.loads(x) for x in (tmp_path / "texts" / "manifest.jsonl").read_text().splitlines()]
+    assert entry["id"] == "x\udc00"
+    assert (tmp_path / "texts" / entry["file"]).read_text(encoding="utf-8") == "half a pair: \ufffd"
 
 
 def test_jsonl_output_is_strict_json_without_nan_or_infinity(tmp_path):

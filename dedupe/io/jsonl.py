@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, BinaryIO, Iterator
+from typing import BinaryIO, Iterator
 
 from ..config import DEFAULTS
 from ..document import Document
 from .decoding import decode
-from .records import Fields, read_opened, record_to_document, rejected
+from .records import Fields, read_opened, record_to_document, rejected, without_lone_surrogates
 from .streams import Meter, over_limit
 
 __all__ = ["read_jsonl", "read_jsonl_stream"]
@@ -49,33 +49,6 @@ def _text(line: bytes) -> str:
 
 # a JSON escape of a surrogate: a line without one cannot hold a lone surrogate
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate (``"\\ud800"`` in JSON: no character, and
-    not writable as UTF-8) in its strings, keys included, replaced by U+FFFD, as a
-    decoder replaces bytes it cannot read. (The parser joined the valid pairs.)"""
-    def fix(x: str) -> str:
-        return _SURROGATE.sub("\ufffd", x)
-
-    if not isinstance(value, (dict, list)):
-        return fix(value) if isinstance(value, str) else value
-    todo = [value]  # without recursion: nesting can be deep
-    while todo:
-        box = todo.pop()
-        if isinstance(box, dict):
-            pairs = list(box.items())
-            box.clear()
-        else:
-            pairs = list(enumerate(box))
-        for k, v in pairs:
-            if isinstance(v, str):
-                v = fix(v)
-            elif isinstance(v, (dict, list)):
-                todo.append(v)
-            box[fix(k) if isinstance(k, str) else k] = v
-    return value
 
 
 def read_jsonl_stream(stream: BinaryIO, name: str, fields: Fields = Fields(),
@@ -95,7 +68,7 @@ def read_jsonl_stream(stream: BinaryIO, name: str, fields: Fields = Fields(),
                 text = _text(line).lstrip("\ufeff")
                 rec = json.loads(text)
                 if _SURROGATE_ESCAPE.search(text):
-                    rec = _without_lone_surrogates(rec)
+                    rec = without_lone_surrogates(rec)
             except json.JSONDecodeError as exc:
                 yield rejected(source, f"invalid JSON: {exc.msg} at column {exc.colno}")
                 continue

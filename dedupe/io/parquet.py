@@ -10,13 +10,14 @@ empty object), is written as JSON text.
 """
 from __future__ import annotations
 
+import copy
 import os
 from typing import Iterable, Iterator
 
 from ..config import DEFAULTS
 from ..document import Document
 from ..errors import DedupeError, require
-from .records import Fields, record_to_document, rejected
+from .records import Fields, record_to_document, rejected, without_lone_surrogates
 from .streams import Meter
 from .writers import AtomicFile, AtomicWriter, to_json, write_records
 
@@ -134,6 +135,13 @@ class ParquetWriter(AtomicWriter):
         return out
 
     def _flush(self) -> None:
+        try:
+            self._write_rows()
+        except UnicodeEncodeError:  # a caller's lone surrogate, which UTF-8 has no bytes for
+            self._rows = without_lone_surrogates(copy.deepcopy(self._rows))
+            self._write_rows()
+
+    def _write_rows(self) -> None:
         pa = self.pa
         if self._writer is None:
             self.schema = self._infer_schema(self._rows)

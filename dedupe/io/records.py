@@ -6,6 +6,7 @@ without usable text becomes a rejected document that says what was missing.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Iterator
 
@@ -13,7 +14,7 @@ from ..document import Document
 from .decoding import decode
 from .streams import over_limit
 
-__all__ = ["Fields", "record_to_document", "rejected"]
+__all__ = ["Fields", "record_to_document", "rejected", "without_lone_surrogates"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,32 @@ def read_opened(path, meter, read_stream: Callable[[BinaryIO, str], Iterator[Doc
         return
     with fh:
         yield from read_stream(fh, str(path))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate (``"\\ud800"`` in JSON: no character, and
+    not writable as UTF-8) in its strings, keys included, replaced by U+FFFD, as a
+    decoder replaces bytes it cannot read. (A JSON parser joins the valid pairs.)"""
+    def fix(x: str) -> str:
+        return _SURROGATE.sub("\ufffd", x)
+
+    if not isinstance(value, (dict, list)):
+        return fix(value) if isinstance(value, str) else value
+    todo = [value]  # without recursion: nesting can be deep
+    while todo:
+        box = todo.pop()
+        if isinstance(box, dict):
+            pairs = list(box.items())
+            box.clear()
+        else:
+            pairs = list(enumerate(box))
+        for k, v in pairs:
+            if isinstance(v, str):
+                v = fix(v)
+            elif isinstance(v, (dict, list)):
+                todo.append(v)
+            box[fix(k) if isinstance(k, str) else k] = v
+    return value

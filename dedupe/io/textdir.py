@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 
 from ..errors import ConfigError, DedupeError
+from .records import without_lone_surrogates
 from .writers import AtomicWriter
 
 __all__ = ["TextDirWriter", "safe_name", "MANIFEST"]
@@ -76,7 +77,9 @@ class TextDirWriter(AtomicWriter):
         self._file: _AtomicDir | None = _AtomicDir(path)
         self._root = os.path.realpath(self._file.tmp)
         self._taken: set[str] = set()
-        self._manifest = open(os.path.join(self._file.tmp, MANIFEST), "w", encoding="utf-8")
+        # (a caller's lone surrogate in an id is written as its JSON escape, as in JSON Lines output)
+        self._manifest = open(os.path.join(self._file.tmp, MANIFEST), "w", encoding="utf-8",
+                              errors="backslashreplace")
 
     def _unique(self, doc_id: str) -> str:
         base = safe_name(doc_id)
@@ -96,8 +99,12 @@ class TextDirWriter(AtomicWriter):
             target = os.path.join(self._root, fname)
             if os.path.dirname(os.path.realpath(target)) != self._root:  # defence in depth
                 raise DedupeError(f"refusing to write outside the output directory: {fname!r}")
+            text = record.get("text") or ""
             with open(target, "x", encoding="utf-8") as fh:
-                fh.write(record.get("text") or "")
+                try:
+                    fh.write(text)
+                except UnicodeEncodeError:  # a caller's lone surrogate, which UTF-8 has no bytes for
+                    fh.write(without_lone_surrogates(text))
             entry["file"] = fname
         self._manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.count += 1
