@@ -193,3 +193,10 @@ def test_the_overview_counts_documents_with_no_article(tmp_path):
     assert data.stats.no_text == 1
     assert "<b>1</b><span>no article found (empty text)</span>" in render(data)
     assert "no article found" not in render(collect(results(tmp_path)))
+
+
+def test_the_overview_counts_kept_documents_that_share_an_id(tmp_path):
+    p = tmp_path / "results.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in [rec("k1"), rec("k1"), rec("k2")]))
+    assert "<b>2</b><span>kept documents sharing an id</span>" in render(collect(p))
+    assert "sharing an id" not in render(collect(results(tmp_path)))

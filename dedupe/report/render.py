@@ -50,6 +50,9 @@ def _counts(data: ReportData) -> str:
     items += [(k.replace("_", " "), v) for k, v in sorted(s.relations.items())]
     if s.no_text:
         items.append(("no article found (empty text)", s.no_text))
+    repeated = s.repeated_ids
+    if repeated:  # cluster and duplicate_of name ids: these are ambiguous
+        items.append(("kept documents sharing an id", repeated))
     cells = "".join(f'<div class="count"><b>{v:,}</b><span>{e(k)}</span></div>' for k, v in items)
     ok = "" if s.balanced else ' <span class="bad">does not add up</span>'
     share = s.boilerplate_share
