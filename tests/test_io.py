@@ -141,6 +141,10 @@ def test_writers_take_a_callers_lone_surrogates(tmp_path):
     write_parquet([doc()], str(tmp_path / "out.parquet"))
     [row] = pq.read_table(tmp_path / "out.parquet").to_pylist()
     assert row["id"] == "x\ufffd" and row["text"] == "half a pair: \ufffd"
+    # a field of mixed types beside one holding a lone surrogate: JSON text once, not twice
+    mixed = tmp_path / "mixed.parquet"
+    write_parquet([{"id": "a", "m": 1, "s": "x\ud800"}, {"id": "b", "m": "y", "s": "z"}], str(mixed))
+    assert [(r["m"], r["s"]) for r in pq.read_table(mixed).to_pylist()] == [("1", "x\ufffd"), ('"y"', "z")]
     write_records([doc()], TextDirWriter(str(tmp_path / "texts")))
     [entry] = [json.loads(x) for x in (tmp_path / "texts" / "manifest.jsonl").read_text().splitlines()]
     assert entry["id"] == "x\udc00"

@@ -107,6 +107,7 @@ class ParquetWriter(AtomicWriter):
 
     def _infer_schema(self, rows: list[dict]):
         pa = self.pa
+        self._as_json = []  # (a second try, after a failed one, starts afresh)
         core = _core_schema(pa)
         names = {n for n, _ in core}
         extra = list(dict.fromkeys(k for r in rows for k in r if k not in names))
