@@ -23,10 +23,14 @@ from .document import Document
 __all__ = ["TemplateEvidence", "block_key", "site_of", "evidence_keys", "own_template", "template_keys"]
 
 
+def _folded(text: str) -> bytes:
+    return text.casefold().encode("utf-8", "surrogatepass")
+
+
 def block_key(text: str) -> int:
     """The identity of a block on a page (case-insensitive): what :func:`own_template`
     gives :func:`dedupe.boilerplate.classify`."""
-    return xxhash.xxh3_64_intdigest(text.casefold().encode("utf-8", "surrogatepass"))
+    return xxhash.xxh3_64_intdigest(_folded(text))
 
 
 def site_of(url: str | None) -> str:
@@ -49,7 +53,7 @@ def evidence_keys(doc: Document) -> list[int]:
     """The keys under which a cleaned document's blocks count as evidence: each
     block's text, scoped to the document's site."""
     seed = _site_seed(site_of(doc.url))
-    return [xxhash.xxh3_64_intdigest(b.text.casefold().encode("utf-8", "surrogatepass"), seed) for b in doc.blocks]
+    return [xxhash.xxh3_64_intdigest(_folded(b.text), seed) for b in doc.blocks]
 
 
 def own_template(doc: Document, template: frozenset[int]) -> frozenset[int]:
@@ -57,7 +61,13 @@ def own_template(doc: Document, template: frozenset[int]) -> frozenset[int]:
     names for its site. Empty for most documents; the others are cleaned again, with it."""
     if not template or not doc.ok:
         return frozenset()
-    return frozenset(block_key(b.text) for b, k in zip(doc.blocks, evidence_keys(doc)) if k in template)
+    seed = _site_seed(site_of(doc.url))
+    own = set()
+    for b in doc.blocks:  # each block folded once, for both keys
+        folded = _folded(b.text)
+        if xxhash.xxh3_64_intdigest(folded, seed) in template:
+            own.add(xxhash.xxh3_64_intdigest(folded))
+    return frozenset(own)
 
 
 def template_keys(rows: np.ndarray, min_stories: int) -> np.ndarray:
