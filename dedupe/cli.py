@@ -123,12 +123,6 @@ def _config(**kw) -> Config:
         raise click.BadParameter(str(exc)) from exc
 
 
-def _without_raw(docs):
-    for d in docs:
-        d.raw = None
-        yield d
-
-
 class _Run:
     """One run's outputs, progress bar and statistics. Every document passes
     through :meth:`write`, so the summary accounts for all of them."""
@@ -334,9 +328,7 @@ def run(inputs, output, output_format, rejected, scheduler, no_blocks, quiet, ve
             # the template pass classifies most HTML pages again: their blocks are kept for it
             keep = cfg.template_min_stories > 0
             cleaned = run_.ticking(clean_on_engine(docs, cfg, scheduler, keep_segments=keep, keep_raw=keep))
-            if cfg.template_min_stories <= 0:  # nothing cleans again: the output never carries the raw page
-                cleaned = _without_raw(cleaned)
-            annotated = dedupe_documents(cleaned, cfg, deduplicator=dd, keep_raw=False)
+            annotated = dedupe_documents(cleaned, cfg, deduplicator=dd, keep_raw=False)  # (never written)
         # with a template pass, the first document out comes once the whole input is read:
         # from then on the bar counts the documents of the second pass
         second_pass = not distributed and cfg.template_min_stories > 0

@@ -114,6 +114,12 @@ def _clean_safely(doc: Document, config: Config = DEFAULTS, template: frozenset[
     return doc
 
 
+def _without_raw(docs: Iterable[Document]) -> Iterator[Document]:
+    for d in docs:
+        d.raw = None
+        yield d
+
+
 def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index: str | None = None,
                      deduplicator=None, keep_raw: bool = True) -> Iterator[Document]:
     """Cleaned documents in, annotated documents out, with corpus template evidence.
@@ -136,10 +142,9 @@ def dedupe_documents(docs: Iterable[Document], config: Config = DEFAULTS, index:
 
     dd = deduplicator or Deduplicator(config, index=index)
     if config.template_min_stories <= 0:
-        for d in dd.process(docs):
-            if not keep_raw:
-                d.raw = None
-            yield d
+        # nothing cleans again: without keep_raw the input goes before the deduplicator
+        # holds any document (keep longest/earliest hold them all)
+        yield from dd.process(docs if keep_raw else _without_raw(docs))
         return
     with Spill() as spill:
         evidence = TemplateEvidence(config.template_min_stories)
