@@ -22,6 +22,7 @@ from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, 
                    names_a_kind, newsletter, photo_credit, section_kind, social, teaser_cue)
 from .document import MAIN, Block
 from .headline import find_title
+from .native import kernels
 from .pagemeta import dateline_date
 from .segment import Segment
 from .template import block_key
@@ -32,9 +33,11 @@ __all__ = ["KINDS", "classify", "Classification"]
 KINDS = ("main", "title", "navigation", "related", "comments", "newsletter", "caption",
          "author", "footer", "advertisement", "boilerplate")
 
-_SENT_END = re.compile(r"[.!?。！？…](?:[\"”’')\]]*)(?=\s|$)")
-_PROSE_END = ".!?。！？…:;"
+_SENTENCE_MARKS = ".!?。！？…"
+_PROSE_END = _SENTENCE_MARKS + ":;"
 _CLOSERS = "\"”’')]"
+# a sentence's end: its mark, closing quotes or brackets, then white space or the block's end
+_SENT_END = re.compile(f"[{re.escape(_SENTENCE_MARKS)}](?:[{re.escape(_CLOSERS)}]*)(?=\\s|$)")
 
 # Class/id words. A block's hints are its containers' words, lower case a-z, one space
 # apart (see segment_html), so a word is a token of ``hints.split()``.
@@ -556,10 +559,14 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     n = len(segs)
     mark(segs)
     words, tokens, caps, digits = block_counts([s.text for s in segs])
-    prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
-    deadline.check()
-    trust_bad = not html or _hints_informative(segs, words, prose)
-    scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
+    if not html and _textcore is not None:
+        prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
+        trust_bad = True
+    else:
+        prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+        deadline.check()
+        trust_bad = not html or _hints_informative(segs, words, prose)
+        scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
     end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
@@ -585,6 +592,18 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
             scores[i] = -0.5 * scores[i]
     return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
                  repeats, teaser_list, is_template)
+
+
+_textcore = kernels()
+
+
+@lru_cache(maxsize=1)
+def _native_prose():
+    """The compiled ``_is_prose``/``_score`` of text pages, with this module's rules
+    (the characters that start a fragment are read off its pattern)."""
+    bmp = "".join(map(chr, range(0x10000)))
+    return _textcore.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
+                                fragment_first=frozenset(re.findall(_FRAGMENT_START.pattern[1:], bmp)))
 
 
 def _body_region(page: _Page) -> tuple[int, int]:

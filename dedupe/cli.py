@@ -24,6 +24,7 @@ from .io import Meter, open_writer, read_inputs
 from .io.progress import Progress
 from .io.streams import input_size
 from .io.writers import OUTPUT_FORMATS
+from .native import kernels
 from .pipeline import dedupe_documents
 from .report.stats import RunStats, format_summary
 from .shingle import shingle_hashes, tokens
@@ -81,7 +82,8 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="news-dedupe")
+@click.version_option(package_name="news-dedupe", message="%(prog)s %(version)s (native text kernels: "
+                      + ("on" if kernels() is not None else "off: pure Python") + ")")
 @click.pass_context
 def main(ctx) -> None:
     """Separate scraped news from its boilerplate and find near-duplicate articles.

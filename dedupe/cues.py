@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
+from .native import kernels
 from .segment import Segment, fold_case
+from .textstats import flag_table
 
 __all__ = ["mark", "names_a_kind", "end_cue", "end_cues_of", "about_cue", "glued_cue", "teaser_cue", "comment_date", "comment_cue",
            "advert", "caption", "credit_end", "photo_credit", "byline_bit", "embed_credit", "author",
@@ -151,6 +154,14 @@ def mark(segs: list[Segment]) -> None:
             s.low = fold_case(s.text)
         return
     page = fold_case(page)
+    if _textcore is not None:
+        _native_gates().mark(segs, page.split("\n"))
+    else:
+        _mark_folded(segs, page)
+
+
+def _mark_folded(segs: list[Segment], page: str) -> None:
+    """:func:`mark` in Python, given the page's folded text (the compiled one does the same)."""
     lows = page.split("\n")
     firsts = _FIRST_WORDS.findall("\n" + page)
     starts = []
@@ -174,6 +185,14 @@ def mark(segs: list[Segment]) -> None:
         s.low = low
         s.first = first
         s.flags = f
+
+
+_textcore = kernels()
+
+
+@lru_cache(maxsize=1)
+def _native_gates():
+    return _textcore.LiteralGates(_LITERALS, flag_table())
 
 
 # the first words of the cues that name a block's kind (see names_a_kind)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
+from .native import kernels
 from .pagemeta import declared_title, published_date, without_site_name
 
 ALL_FLAGS = -1  # every flag bit set: a segment whose cue phrases are not known
@@ -21,6 +22,8 @@ __all__ = ["Segment", "HtmlPage", "segment_text", "segment_html", "looks_like_ht
            "page_from_json"]
 
 _TERMINAL = ".!?。！？…:;\"”»’')]"  # a line ending in one of these ends its sentence
+_OPENS = "([“‘«„"  # a line ending in one of these goes on in the next
+_TIGHT_BEFORE, _TIGHT_AFTER = "([“‘«", ",.;:!?)]%’”»"  # joined lines: no space after / before these
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
 _LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]|\d+[,.]?\d*\s*[a-z])")
 # labels that stand on their own line: never the start of the next sentence
@@ -87,6 +90,13 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
     its headline without the site name) is the headline, and stands alone: joined to
     its neighbours it would take in a section label before it ("News") or a byline
     after it."""
+    if _NATIVE_SEGMENTER is not None:
+        return _NATIVE_SEGMENTER.segment(raw, Segment, deadline)
+    return _segment_text(raw, deadline)
+
+
+def _segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
+    """:func:`segment_text` in Python (the compiled one does the same)."""
     segs: list[Segment] = []
     para = 0
     prev_blank = True
@@ -125,7 +135,7 @@ def segment_text(raw: str, deadline: Deadline = NO_DEADLINE) -> list[Segment]:
 
 def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue the sentence of ``prev`` (same paragraph, inline break)?"""
-    if prev[-1:] in "([“‘«„":
+    if prev[-1:] in _OPENS:
         return True  # a quotation or parenthesis opened: the sentence goes on
     if prev[-1:] in _TERMINAL or (len(prev) <= _STANDALONE_MAX and _STANDALONE.match(prev)):
         return False  # (lines come without trailing spaces)
@@ -144,9 +154,16 @@ def _continues(prev: str, nxt: str) -> bool:
 
 
 def _join(a: str, b: str) -> str:
-    if b[:1] in ",.;:!?)]%’”»" or a[-1:] in "([“‘«":
+    if b[:1] in _TIGHT_AFTER or a[-1:] in _TIGHT_BEFORE:
         return a + b
     return a + " " + b
+
+
+_textcore = kernels()
+_NATIVE_SEGMENTER = _textcore.SegmentRules(
+    terminal=_TERMINAL, opens=_OPENS, joins_left=_TIGHT_BEFORE, joins_right=_TIGHT_AFTER, standalone=_STANDALONE,
+    standalone_max=_STANDALONE_MAX, lower_start=_LOWER_START, lower_first=_LOWER_FIRST,
+    without_site_name=without_site_name) if _textcore is not None else None
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+"""The compiled text kernels (dedupe._textcore) give exactly what the Python code gives.
+
+Each kernel is compared with the pure-Python function it stands for, on generated
+text full of the characters where the two could part (white space of every kind,
+letters whose case folds oddly, closing quotes, CJK, characters outside the BMP),
+and whole pages are cleaned both ways.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dedupe
+from dedupe import boilerplate, cues, segment, textstats
+from dedupe.native import kernels
+
+from .conftest import SEEDS, shared_path
+
+if kernels() is None:
+    if os.environ.get("DEDUPE_REQUIRE_NATIVE"):
+        raise RuntimeError("DEDUPE_REQUIRE_NATIVE is set, but dedupe._textcore was not built")
+    pytest.skip("the native kernels were not built (no C compiler at install time) or DEDUPE_PURE_PYTHON is set",
+                allow_module_level=True)
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# characters where a C port could differ from Python's str and re
+TRICKY = (" \t\xa0\u2009\u3000\x0b\x0c\x1c\x85\u2028.,;:!?…。！？\"'”’“‘«»„()[]%–-_/©@#0123456789٣"
+          "aAzZsSiIéÉàÿ÷ßİıſΣσςКкяЯ\u0307\u1c80漢字かなカナ한글😀𝐀")
+WORDS = ["share", "Facebook", "Photo credit:", "Advertisement", "Related", "Copyright", "newsletter", "photo",
+         "(Image: X)", "By Jane Doe", "is a reporter", "Getty Images", "source", "terms of use", "read more",
+         "Published", "comments", "The", "and", "a", "subscribe", "подписка", "2024", "Jan 5, 2024 at 7:26 pm"]
+LINE = st.lists(st.sampled_from(WORDS) | st.text(TRICKY, max_size=12), max_size=12).map(" ".join)
+PAGE = st.lists(LINE | st.just(""), max_size=30).map("\n".join) | st.text(TRICKY + "\n\r", max_size=300)
+# blocks as segment_text makes them: no line breaks, not empty
+BLOCKS = st.lists(LINE.map(lambda t: " ".join(t.split())).filter(bool), min_size=1, max_size=20)
+
+
+def _python_segments(raw):
+    return [(s.text, s.para) for s in segment._segment_text(raw)]
+
+
+@FAST
+@given(PAGE)
+def test_segmentation_is_the_pythons(raw):
+    assert [(s.text, s.para) for s in segment.segment_text(raw)] == _python_segments(raw)
+
+
+@FAST
+@given(st.lists(st.text(TRICKY + "\n", max_size=40), max_size=15))
+def test_counts_are_the_pythons(texts):
+    assert textstats.block_counts(texts) == textstats._counts_numpy(texts)
+
+
+def _marks(segs):
+    return [(s.low, s.first, s.flags) for s in segs]
+
+
+@FAST
+@given(BLOCKS)
+def test_cue_gates_are_the_pythons(texts):
+    native = [segment.Segment(t) for t in texts]
+    python = [segment.Segment(t) for t in texts]
+    cues.mark(native)
+    cues._mark_folded(python, segment.fold_case("\n".join(texts)))
+    assert _marks(native) == _marks(python)
+
+
+@FAST
+@given(BLOCKS)
+def test_prose_and_scores_are_the_pythons(texts):
+    segs = [segment.Segment(t) for t in texts]
+    words, tokens, caps, _ = textstats.block_counts(texts)
+    prose, scores = boilerplate._native_prose().text_scores(segs, words, caps, tokens)
+    assert prose == [boilerplate._is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+    assert scores == [boilerplate._score(s, w, p, False, True, c, t)
+                      for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
+
+
+@pytest.fixture
+def pure_python(monkeypatch):
+    """Switch the kernels off for the test (as DEDUPE_PURE_PYTHON=1 does at import)."""
+    def switch():
+        monkeypatch.setattr(segment, "_NATIVE_SEGMENTER", None)
+        for module in (cues, textstats, boilerplate):
+            monkeypatch.setattr(module, "_textcore", None)
+    return switch
+
+
+def _cleaned(raw, fmt):
+    d = dedupe.clean(raw, format=fmt)
+    return d.text, d.title, d.published, [(b.text, b.label, b.reason) for b in d.blocks]
+
+
+def _pages():
+    pages = [(p.read_bytes(), "auto") for p in sorted(SEEDS.iterdir())]
+    try:
+        bench = shared_path("bench", "article-extraction")
+    except pytest.skip.Exception:
+        return pages
+    return pages + [(p.read_bytes(), "text") for p in sorted((bench / "text").glob("*.txt"))[::3]] \
+        + [(p.read_bytes(), "html") for p in sorted((bench / "html").glob("*.html"))[::6]]
+
+
+def test_pages_clean_the_same_both_ways(pure_python):
+    pages = _pages()
+    native = [_cleaned(raw, fmt) for raw, fmt in pages]
+    pure_python()
+    assert [_cleaned(raw, fmt) for raw, fmt in pages] == native
+
+
+@FAST
+@given(PAGE)
+def test_generated_pages_clean_the_same_both_ways(raw):
+    native = _cleaned(raw, "text")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segment, "_NATIVE_SEGMENTER", None)
+        for module in (cues, textstats, boilerplate):
+            mp.setattr(module, "_textcore", None)
+        assert _cleaned(raw, "text") == native
+
+
+def test_switch_off_by_environment():
+    import subprocess
+    import sys
+
+    code = "from dedupe import segment, cues; print(segment._NATIVE_SEGMENTER is None, cues._textcore is None)"
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DEDUPE_PURE_PYTHON": "1"},
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
+    assert out.stdout.split() == ["True", "True"]
