@@ -8,6 +8,14 @@ where this module was not compiled, and tests check that both give the same
 results. Regular expressions and tables are passed in from the Python modules,
 which keep the only copy of each rule.
 """
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+    Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
+
+cimport cython
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+
 from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALNUM,
                                Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
@@ -17,7 +25,7 @@ cdef extern from *:
 
 # --------------------------------------------------------------------------- segmentation
 
-cdef bint _in(Py_UCS4 c, str chars):
+cdef bint _in(Py_UCS4 c, str chars) noexcept:
     cdef Py_UCS4 x
     for x in chars:
         if x == c:
@@ -45,6 +53,7 @@ cdef str _squash(str line):
     return line
 
 
+@cython.final
 cdef class SegmentRules:
     """The rules of :func:`dedupe.segment.segment_text`, as the Python module defines them."""
 
@@ -93,7 +102,7 @@ cdef class SegmentRules:
             return True
         return ntok >= 6 and 2 * caps < ntok
 
-    cdef bint tight(self, str a, str b):
+    cdef bint tight(self, str a, str b) noexcept:
         """``segment._join`` adds no space between ``a`` and ``b``."""
         return _in(b[0], self.joins_right) or _in(a[len(a) - 1], self.joins_left)
 
@@ -146,7 +155,7 @@ DEF CJK = 8
 DEF DIGIT = 16
 
 
-cdef inline unsigned char _flags_of(Py_UCS4 c, const unsigned char *table):
+cdef inline unsigned char _flags_of(Py_UCS4 c, const unsigned char *table) noexcept:
     if c < 0x10000:
         return table[c]
     # outside the BMP: no capital or CJK range there (textstats._flags)
@@ -201,6 +210,7 @@ DEF MAX_LITERALS = 64
 DEF MAX_LITERAL_CHARS = 1024
 
 
+@cython.final
 cdef class LiteralGates:
     """The literal phrases of :mod:`dedupe.cues`' gates (one flag bit per group) and the
     first-word scan: :func:`dedupe.cues.mark`, given the blocks' folded texts."""
@@ -215,9 +225,13 @@ cdef class LiteralGates:
     cdef Py_ssize_t other_count
     cdef object table_owner  # keeps ``table`` alive
     cdef const unsigned char *table
+    cdef object fold_case
+    cdef Folds folds
 
-    def __init__(self, groups, const unsigned char[:] table):
+    def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python):
         cdef Py_ssize_t i, used = 0
+        self.fold_case = fold_case
+        self.folds = Folds(case_fold, fold_by_python)
         phrases = [(lit, bit) for bit, lits in groups for lit in lits]
         if len(phrases) > MAX_LITERALS or sum(len(p) for p, _ in phrases) > MAX_LITERAL_CHARS:
             raise ValueError(f"too many literal phrases for the native gates: {len(phrases)}")
@@ -239,7 +253,7 @@ cdef class LiteralGates:
         self.table_owner = table
         self.table = &table[0]
 
-    cdef int flags_of(self, str low):
+    cdef int flags_of(self, str low) noexcept:
         """The groups whose phrases ``low`` holds."""
         cdef Py_ssize_t n = len(low), i, j, idx
         cdef unsigned int kind = PyUnicode_KIND(low)
@@ -264,7 +278,7 @@ cdef class LiteralGates:
                         found |= self.bit[idx]
         return found
 
-    cdef inline bint _at(self, unsigned int kind, void *data, Py_ssize_t n, Py_ssize_t i, Py_ssize_t idx):
+    cdef inline bint _at(self, unsigned int kind, void *data, Py_ssize_t n, Py_ssize_t i, Py_ssize_t idx) noexcept:
         cdef Py_ssize_t m = self.length[idx], j, s0 = self.start[idx]
         if i + m > n:
             return False
@@ -273,13 +287,20 @@ cdef class LiteralGates:
                 return False
         return True
 
-    def mark(self, list segs, list lows):
-        """Set each segment's ``low`` (from ``lows``), ``first`` (the first run of word
-        characters) and ``flags``."""
+    def mark(self, list segs):
+        """Set each segment's ``low`` (its text folded as ``fold_case`` does), ``first``
+        (the first run of word characters there) and ``flags``. Returns False, and sets
+        nothing, when a segment's text holds a line break."""
         cdef Py_ssize_t k, i, j, n
         cdef str low
         cdef unsigned int kind
         cdef void *data
+        cdef list lows = []
+        for seg in segs:
+            low = self.folds.fold(seg.text, self.fold_case)
+            if low is None:
+                return False
+            lows.append(low)
         for k in range(len(segs)):
             low = lows[k]
             n = len(low)
@@ -294,10 +315,82 @@ cdef class LiteralGates:
             seg.low = low
             seg.first = PyUnicode_Substring(low, i, j)
             seg.flags = self.flags_of(low)
+        return True
+
+
+DEF MAX_FOLDS = 16
+
+
+@cython.final
+cdef class Folds:
+    """What :func:`dedupe.segment.fold_case` adds to ``str.lower``: ``case_fold``, a
+    ``str.maketrans`` table applied after it, and ``fold_by_python``, characters whose
+    folding is left to fold_case itself (lower case that depends on context or is
+    longer than one character, as final sigma and dotted capital I, and characters
+    fold_case treats with their neighbours)."""
+
+    cdef Py_ssize_t count
+    cdef Py_UCS4 src[MAX_FOLDS]
+    cdef Py_UCS4 dst[MAX_FOLDS]
+    cdef str by_python
+
+    def __init__(self, case_fold, str fold_by_python):
+        if len(case_fold) > MAX_FOLDS:
+            raise ValueError(f"at most {MAX_FOLDS} case folds")
+        for a, b in sorted(case_fold.items()):
+            if isinstance(b, str) and len(b) == 1:
+                b = ord(b)
+            if not isinstance(b, int):
+                raise ValueError("a case fold maps a character to one character")
+            self.src[self.count], self.dst[self.count] = a, b
+            self.count += 1
+        self.by_python = fold_by_python
+
+    cdef str fold(self, str t, fold_case):
+        """``fold_case(t)``, or None when ``t`` holds a line break."""
+        cdef Py_ssize_t n = len(t), i, j
+        cdef unsigned int kind = PyUnicode_KIND(t)
+        cdef void *data = PyUnicode_DATA(t)
+        cdef Py_UCS4 c, maxchar = 0
+        cdef bint special = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c == 10:
+                return None
+            if c > maxchar:
+                maxchar = c
+            if c >= 128 and _in(c, self.by_python):
+                special = True
+        if special:
+            return fold_case(t)
+        if maxchar < 128:
+            return t.lower()
+        # folded into a UCS-4 buffer: the result's widest character is known only then,
+        # and a str must be made at its narrowest kind to compare equal to others
+        cdef Py_UCS4 *buf = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
+        if buf == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < 128:
+                    if 65 <= c <= 90:
+                        c = <Py_UCS4>(<unsigned int>c | 0x20)
+                else:
+                    c = Py_UNICODE_TOLOWER(c)
+                    for j in range(self.count):
+                        if self.src[j] == c:
+                            c = self.dst[j]
+                            break
+                buf[i] = c
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n)
+        finally:
+            PyMem_Free(buf)
 
 
 # --------------------------------------------------------------------------- prose and scores (text)
 
+@cython.final
 cdef class ProseRules:
     """The prose test and block score of :mod:`dedupe.boilerplate` for text pages
     (``_is_prose``, ``_is_fragment`` and ``_score`` without the HTML terms)."""
@@ -312,7 +405,7 @@ cdef class ProseRules:
             self.fragment_latin[i] = chr(i) in fragment_first
         self.fragment_other = "".join(sorted(c for c in fragment_first if ord(c) >= 256))
 
-    cdef bint ends_prose(self, str t):
+    cdef bint ends_prose(self, str t) noexcept:
         """``_ends_prose``: after white space and closing quotes or brackets, a sentence or clause mark."""
         cdef Py_ssize_t i = len(t) - 1
         while i >= 0 and Py_UNICODE_ISSPACE(t[i]):
@@ -321,7 +414,7 @@ cdef class ProseRules:
             i -= 1
         return i >= 0 and _in(t[i], self.prose_end)
 
-    cdef Py_ssize_t sentence_ends(self, str t):
+    cdef Py_ssize_t sentence_ends(self, str t) noexcept:
         """``len(_SENT_END.findall(t))``: a sentence mark, closers, then white space or the end."""
         cdef Py_ssize_t n = len(t), i = 0, j, count = 0
         while i < n:
@@ -336,7 +429,7 @@ cdef class ProseRules:
                 i += 1
         return count
 
-    cdef bint is_prose(self, str t, long w, long caps, long tokens):
+    cdef bint is_prose(self, str t, long w, long caps, long tokens) noexcept:
         cdef Py_ssize_t ends
         if w < 7:
             return False
@@ -348,7 +441,9 @@ cdef class ProseRules:
             return True
         return caps / <double>(tokens if tokens > 1 else 1) < 0.6
 
-    cdef bint is_fragment(self, str t, long w, long caps, long tokens):
+    cdef bint is_fragment(self, str t, long w, long caps, long tokens) noexcept:
+        if not t:
+            return False
         cdef Py_UCS4 first = t[0], last = t[len(t) - 1]
         if (first < 256 and self.fragment_latin[first]) or (first >= 256 and _in(first, self.fragment_other)):
             return w >= 2

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .native import kernels
-from .segment import Segment, fold_case
+from .segment import _CASE_FOLD, FOLD_BY_PYTHON, Segment, fold_case
 from .textstats import flag_table
 
 __all__ = ["mark", "names_a_kind", "end_cue", "end_cues_of", "about_cue", "glued_cue", "teaser_cue", "comment_date", "comment_cue",
@@ -148,16 +148,14 @@ _AUTHOR_FIRST = frozenset("written about by".split())
 
 def mark(segs: list[Segment]) -> None:
     """Set each segment's lower-case text, first word and flag bits, for the whole page at once."""
+    if _textcore is not None and _native_gates().mark(segs):
+        return
     page = "\n".join([s.text for s in segs])
     if page.count("\n") != len(segs) - 1:  # a block holding a line break: leave the gates open
         for s in segs:
             s.low = fold_case(s.text)
         return
-    page = fold_case(page)
-    if _textcore is not None:
-        _native_gates().mark(segs, page.split("\n"))
-    else:
-        _mark_folded(segs, page)
+    _mark_folded(segs, fold_case(page))
 
 
 def _mark_folded(segs: list[Segment], page: str) -> None:
@@ -192,7 +190,7 @@ _textcore = kernels()
 
 @lru_cache(maxsize=1)
 def _native_gates():
-    return _textcore.LiteralGates(_LITERALS, flag_table())
+    return _textcore.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON)
 
 
 # the first words of the cues that name a block's kind (see names_a_kind)

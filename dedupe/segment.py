@@ -37,6 +37,10 @@ _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|spons
 # case-insensitive matching.
 _CASE_EXTRA = re.compile("[\u0131\u017f\u0307\u1c80-\u1c85]")
 _CASE_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
+# what the compiled fold (dedupe._textcore) leaves to fold_case: final sigma and dotted
+# capital I (str.lower maps them by context, or to two characters), and the dot above
+# that fold_case drops after an i
+FOLD_BY_PYTHON = "\u03a3\u0130\u0307"
 _STANDALONE_MAX = 13  # its longest label ("advertisement", "photo credit:"): longer lines never match
 # the characters that _LOWER_START accepts first without looking further
 _LOWER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz,.;:!?)]%’”»–-") | frozenset(map(chr, range(0xE0, 0x100)))

@@ -68,9 +68,19 @@ def test_cue_gates_are_the_pythons(texts):
     assert _marks(native) == _marks(python)
 
 
+def test_folding_is_fold_case_for_every_character():
+    chars = [chr(c) for c in range(0x110000) if c != 10 and not 0xD800 <= c < 0xE000]
+    texts = ["".join(chars[i:i + 64]) for i in range(0, len(chars), 64)]
+    texts += [c + "x" for c in segment.FOLD_BY_PYTHON] + ["ΟΔΟΣ Σ ΣΑ", "İstanbul", "i\u0307 I\u0307"]
+    segs = [segment.Segment(t) for t in texts]
+    assert cues._native_gates().mark(segs)
+    assert [s.low for s in segs] == [segment.fold_case(t) for t in texts]
+
+
 @FAST
 @given(BLOCKS)
 def test_prose_and_scores_are_the_pythons(texts):
+    texts = texts + [""]  # (segmentation makes no empty block; the kernel takes one all the same)
     segs = [segment.Segment(t) for t in texts]
     words, tokens, caps, _ = textstats.block_counts(texts)
     prose, scores = boilerplate._native_prose().text_scores(segs, words, caps, tokens)
