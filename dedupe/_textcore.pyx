@@ -473,3 +473,308 @@ cdef class ProseRules:
                 s = -(2.0 + 0.3 * (w if w < 20 else 20))
             prose[k], scores[k] = p, s
         return prose, scores
+
+
+# --------------------------------------------------------------------------- text page facts and labels
+
+@cython.final
+cdef class TextPage:
+    """The block-by-block phases of :func:`dedupe.boilerplate.classify` for text pages
+    (``_page_facts`` after the scores, ``_repeated_headlines``, ``_teaser_lists`` and
+    ``_label_blocks``), with the cue functions of :mod:`dedupe.cues` called as they are
+    there, in the same order, and only where the Python code calls them."""
+
+    cdef ProseRules prose_rules
+    cdef object cues  # a namespace of the cue functions
+    cdef object block_cls, hint_caption, hint_kind, main
+    cdef Py_ssize_t window
+    cdef frozenset end_first, kind_first
+    cdef int kind_flags
+    cdef dict gates  # cue name -> (first words, flag bits, digits), cues.CUE_GATES
+    # the kind cues in _kind_cue's order, each with its gate
+    cdef object advert, caption, credit_end, comment_cue, newsletter, footer, social, author, disclaimer
+    cdef CueGate g_advert, g_caption, g_credit_end, g_comment_cue, g_newsletter, g_footer, g_social, g_author, \
+        g_disclaimer
+
+    def __init__(self, ProseRules prose_rules, cues, *, block_cls, hint_caption, hint_kind, main, window):
+        self.prose_rules, self.cues = prose_rules, cues
+        self.block_cls, self.hint_caption, self.hint_kind, self.main = block_cls, hint_caption, hint_kind, main
+        self.window = window
+        # the gates of cues.end_cues_of and cues.names_a_kind
+        self.end_first, self.kind_first, self.kind_flags = cues._END_OR_ABOUT_FIRST, cues._KIND_FIRST, cues._KIND_FLAGS
+        self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
+        self.comment_cue, self.newsletter, self.footer = cues.comment_cue, cues.newsletter, cues.footer
+        self.social, self.author, self.disclaimer = cues.social, cues.author, cues.disclaimer
+        g = {name: CueGate(*gate) for name, gate in cues.CUE_GATES.items()}
+        self.g_advert, self.g_caption, self.g_credit_end = g["advert"], g["caption"], g["credit_end"]
+        self.g_comment_cue, self.g_newsletter, self.g_footer = g["comment_cue"], g["newsletter"], g["footer"]
+        self.g_social, self.g_author, self.g_disclaimer = g["social"], g["author"], g["disclaimer"]
+
+    cdef object kind_cue(self, seg, long w, bint after_body, bint comment_date):
+        """``_kind_cue``: each cue is asked only past its gate."""
+        if self.g_advert.opens(seg) and self.advert(seg, w):
+            return "advertisement", "advertisement label"
+        if self.g_caption.opens(seg) and self.caption(seg):
+            return "caption", "caption/credit cue"
+        if w <= 60 and self.g_credit_end.opens(seg) and self.credit_end(seg):
+            return "caption", "caption ending in a credit"
+        if comment_date:
+            return "comments", "comment date/author line"
+        if self.g_comment_cue.opens(seg) and self.comment_cue(seg):
+            return "comments", "comment cue (reply form, comment count)"
+        if w <= 40 and self.g_newsletter.opens(seg) and self.newsletter(seg):
+            return "newsletter", "subscribe/newsletter cue"
+        if w <= 60 and self.g_footer.opens(seg) and self.footer(seg):
+            return "footer", "copyright/legal cue"
+        if w <= 8 and self.g_social.opens(seg) and self.social(seg):
+            return "navigation", "social/share cue"
+        if after_body and self.g_author.opens(seg) and self.author(seg):
+            return "author", "author bio cue"
+        if after_body and self.g_disclaimer.opens(seg) and self.disclaimer(seg):
+            return "footer", "disclaimer"
+        return None
+
+    cdef bint _first_gate(self, seg, frozenset words) except -1:
+        """The block's first word is unknown, one of ``words``, or starts with a digit."""
+        first = seg.first
+        if first is None:
+            return True
+        cdef str f = first
+        return f in words or (len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+
+    cdef bint end_gate(self, seg) except -1:
+        return self._first_gate(seg, self.end_first)
+
+    cdef bint kind_gate(self, seg) except -1:
+        """``cues.names_a_kind``."""
+        return self._first_gate(seg, self.kind_first) or (seg.flags & self.kind_flags) != 0
+
+    cdef bint title_case(self, str t) noexcept:
+        """``_title_case``: two or more tokens that start with a letter, six in ten capitalised."""
+        cdef Py_ssize_t n = len(t), i = 0, alpha = 0, upper = 0
+        cdef Py_UCS4 c
+        cdef bint at_start = True
+        for i in range(n):
+            c = t[i]
+            if Py_UNICODE_ISSPACE(c):
+                at_start = True
+            elif at_start:
+                at_start = False
+                if Py_UNICODE_ISALPHA(c):
+                    alpha += 1
+                    if Py_UNICODE_ISUPPER(c):
+                        upper += 1
+        return alpha >= 2 and upper / <double>alpha >= 0.6
+
+    cdef tuple kind_of(self, seg, long w, bint after_body, section, comment_date):
+        """``_kind_of``."""
+        if comment_date or self.kind_gate(seg):
+            cue = self.kind_cue(seg, w, after_body, comment_date)
+            if cue is not None:
+                return cue
+        if section:
+            return section, f"inside {section} section"
+        hints = seg.hints
+        kind = self.hint_kind(hints) if hints else None
+        if kind:
+            return kind, f"DOM hint ({kind})"
+        if after_body:
+            return ("related", "prose after the article end") if w >= 12 else ("boilerplate", "after the article end")
+        return "navigation", "before the article start"
+
+    def facts(self, list segs, list words, list digits, list prose, list scores, list is_template):
+        """``_page_facts`` of a text page from its end cues on: returns end cues, comment
+        dates, strong boundaries, folded texts, repeated headlines and teaser lists, and
+        lowers ``scores`` in place."""
+        cdef Py_ssize_t n = len(segs), i
+        cdef list end_cues = [False] * n, comment_dates = [False] * n, strong = [False] * n, folded = [None] * n
+        cdef long w
+        cdef bint glued, st
+        cues = self.cues
+        end_cue, comment_date, glued_cue = cues.end_cue, cues.comment_date, cues.glued_cue
+        for i in range(n):
+            s = segs[i]
+            w = words[i]
+            end_cues[i] = self.end_gate(s) and end_cue(s)
+            comment_dates[i] = digits[i] > 0 and comment_date(s)
+            glued = not prose[i] and 13 <= w <= 60 and glued_cue(s)
+            st = (w <= 12 and end_cues[i]) or glued
+            strong[i] = True if st else False
+            if st or (w <= 12 and comment_dates[i]):
+                scores[i] = min(<double>scores[i], -10.0)
+            folded[i] = s.text.casefold()
+        repeats = self.repeated_headlines(segs, words, folded)
+        for i in repeats:
+            scores[i] = min(<double>scores[i], -5.0)
+        teaser_list = self.teaser_lists(segs, words, prose)
+        for i in teaser_list:
+            scores[i] = min(<double>scores[i], -3.0)
+        for i in range(n):
+            if is_template[i]:
+                scores[i] = min(<double>scores[i], -5.0)
+        footer, disclaimer = cues.footer, cues.disclaimer
+        for i in range(n):
+            if words[i] <= 120 and scores[i] > 0 and (footer(segs[i]) or disclaimer(segs[i])):
+                scores[i] = -0.5 * <double>scores[i]
+        return end_cues, comment_dates, strong, folded, repeats, teaser_list
+
+    def repeated_headlines(self, list segs, list words, list folded):
+        """``_repeated_headlines``."""
+        cdef set out = set()
+        cdef dict where = {}
+        cdef Py_ssize_t i, j, n = len(segs)
+        cdef list same
+        embed_credit = self.cues.embed_credit
+        for i in range(n):
+            where.setdefault(folded[i], []).append(i)
+        for i in range(n):
+            if not 5 <= words[i] <= 25:
+                continue
+            same = where[folded[i]]
+            if len(same) > 1 and not embed_credit(segs[i]):
+                for j in same:
+                    if i < j <= i + self.window:
+                        out.add(i)
+                        out.add(j)
+        return out
+
+    def teaser_lists(self, list segs, list words, list prose):
+        """``_teaser_lists``."""
+        cdef set out = set()
+        cdef list run = []
+        cdef Py_ssize_t k = 0, n = len(segs), pairs = 0, titled = 0
+        cdef bint tc
+        cdef str head, dek
+        while k < n - 1:
+            head, dek = segs[k].text, segs[k + 1].text
+            if (not prose[k] and 3 <= words[k] <= 20 and prose[k + 1] and words[k + 1] <= 60
+                    and self.prose_rules.sentence_ends(dek) <= 2):
+                tc = self.title_case(head)
+                if tc or (words[k] >= 4 and not self.prose_rules.ends_prose(head)):
+                    run.append(k)
+                    run.append(k + 1)
+                    pairs += 1
+                    titled += tc
+                    k += 2
+                    continue
+            if run and words[k] <= 3 and not prose[k]:
+                run.append(k)
+                k += 1
+                continue
+            _close_teasers(out, run, prose, pairs, titled)
+            run, pairs, titled = [], 0, 0
+            k += 1
+        _close_teasers(out, run, prose, pairs, titled)
+        return out
+
+    def label(self, list segs, list words, list prose, list scores, list strong, list comment_dates, set repeats,
+              set teaser_list, list is_template, list folded, Py_ssize_t start, Py_ssize_t end, title, cut_reason,
+              set inline_widget, set teaser, deadline):
+        """``_label_blocks`` of a text page: every block's label and reason, and the main text."""
+        cdef Py_ssize_t n = len(segs), k
+        cdef dict where = {}
+        cdef set echo
+        cdef list blocks = [], main_parts = []
+        cdef long w
+        cdef bint after
+        cdef str t, label, reason
+        cues = self.cues
+        byline_bit, advert, machinery, newsletter = cues.byline_bit, cues.advert, cues.machinery, cues.newsletter
+        credit_end, photo_credit, caption = cues.credit_end, cues.photo_credit, cues.caption
+        section_kind, comment_cue = cues.section_kind, cues.comment_cue
+        hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
+        for k in range(start, end):
+            where.setdefault(folded[k], []).append(k)
+        echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
+        section = None
+        for k in range(n):
+            if not k & 0xFFF:
+                deadline.check()
+            s = segs[k]
+            t = s.text
+            w = words[k]
+            if start <= k < end:
+                label, reason = main, "inside the article region"
+                if k in inline_widget:
+                    label, reason = "related", "box inside the article (the article resumes after it)"
+                elif w <= 12 and not prose[k] and byline_bit(s):
+                    label, reason = "author", "byline or dateline"
+                elif advert(s, w):
+                    label, reason = "advertisement", "advertisement label"
+                elif w <= 40 and machinery(s):
+                    label, reason = "boilerplate", "page machinery (shortcode, script notice)"
+                elif w <= 25 and newsletter(s):
+                    label, reason = "newsletter", "subscribe/newsletter cue"
+                elif s.tag == "figcaption" or (s.hints and hint_caption(s.hints)):
+                    label, reason = "caption", "figure caption (DOM)"
+                elif w <= 60 and credit_end(s):
+                    label, reason = "caption", "caption ending in a credit"
+                elif w <= 50 and k + 1 < n and words[k + 1] <= 5 and photo_credit(segs[k + 1]):
+                    label, reason = "caption", "caption: the line before a photo credit"
+                elif not prose[k] and w <= 40 and caption(s):
+                    label, reason = "caption", "caption/credit cue"
+                elif is_template[k]:
+                    label, reason = "boilerplate", "site template (seen across stories)"
+                elif k in echo and 6 <= w <= 60:
+                    label, reason = "boilerplate", "repeats the block just before (a caption or headline shown twice)"
+            else:
+                after = k >= end
+                if after and strong[k]:
+                    section = section_kind(t)
+                if after and (comment_dates[k] or (self.g_comment_cue.opens(s) and comment_cue(s))):
+                    section = "comments"
+                if after and k + 1 < n and comment_dates[k + 1] and w <= 6:
+                    section = "comments"
+                if k in teaser or (after and k in repeats):
+                    label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
+                elif k in teaser_list:
+                    label, reason = "related", "teaser list (headline and dek pairs)"
+                elif title is not None and k == title:
+                    label, reason = "title", "headline before the article"
+                elif is_template[k]:
+                    label, reason = "boilerplate", "site template (seen across stories)"
+                elif not after and prose[k]:
+                    label, reason = "boilerplate", "prose before the article (standfirst or teaser)"
+                elif comment_dates[k] or (after and section) or s.hints or self.kind_gate(s):
+                    label, reason = self.kind_of(s, w, after, section if after else None, comment_dates[k])
+                elif after:
+                    label, reason = ("related", "prose after the article end") if w >= 12 else \
+                        ("boilerplate", "after the article end")
+                else:
+                    label, reason = "navigation", "before the article start"
+                if k == end and cut_reason is not None:
+                    reason = f"end-of-article boundary: {cut_reason[:40]!r}"
+            blocks.append(tuple.__new__(block_cls, (t, label, reason, s.tag, s.para)))
+            if label == main:
+                main_parts.append(t)
+        return blocks, "\n\n".join(main_parts)
+
+
+@cython.final
+cdef class CueGate:
+    """One entry of ``cues.CUE_GATES``: a necessary condition of a cue."""
+
+    cdef frozenset words
+    cdef int bits
+    cdef bint digits
+
+    def __init__(self, frozenset words, int bits, bint digits):
+        self.words, self.bits, self.digits = words, bits, digits
+
+    cdef bint opens(self, seg) except -1:
+        first = seg.first
+        if first is None or (seg.flags & self.bits) != 0:
+            return True
+        cdef str f = first
+        return f in self.words or (self.digits and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+
+
+cdef void _close_teasers(set out, list run, list prose, Py_ssize_t pairs, Py_ssize_t titled):
+    cdef Py_ssize_t last = -1
+    if pairs >= 4 or (pairs >= 3 and titled == pairs):
+        for i in run:
+            if prose[i] and i > last:
+                last = i
+        for i in run:
+            if i <= last:
+                out.add(i)

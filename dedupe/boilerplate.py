@@ -449,7 +449,11 @@ def _teaser_lists(segs, words, prose) -> set[int]:
     return out
 
 
-def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str], window: int = 8) -> set[int]:
+_REPEAT_WINDOW = 8  # blocks within which a repeated short line is a teaser headline
+
+
+def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str],
+                        window: int = _REPEAT_WINDOW) -> set[int]:
     """Indices of short lines that repeat within a few lines (teaser-card headlines);
     ``folded`` holds the blocks' case-folded texts. Attribution lines of embedded
     posts ("— Name (@handle) date") repeat too, inside articles, and are left out."""
@@ -568,6 +572,13 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
         trust_bad = not html or _hints_informative(segs, words, prose)
         scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
+    if not html and _textcore is not None:
+        is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
+        deadline.check()
+        end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
+            segs, words, digits, prose, scores, is_template)
+        return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
+                     repeats, teaser_list, is_template)
     end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
     glued = [not prose[i] and 13 <= words[i] <= 60 and glued_cue(s) for i, s in enumerate(segs)]
@@ -604,6 +615,15 @@ def _native_prose():
     bmp = "".join(map(chr, range(0x10000)))
     return _textcore.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
                                 fragment_first=frozenset(re.findall(_FRAGMENT_START.pattern[1:], bmp)))
+
+
+@lru_cache(maxsize=1)
+def _native_text_page():
+    """The compiled ``_page_facts`` tail and ``_label_blocks`` of text pages."""
+    from . import cues
+
+    return _textcore.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
+                              main=MAIN, window=_REPEAT_WINDOW)
 
 
 def _body_region(page: _Page) -> tuple[int, int]:
@@ -708,6 +728,10 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
                   inline_widget: set[int], teaser: set[int], deadline: Deadline) -> tuple[list[Block], str]:
     """Phase 6: every block's label and reason (inside the region: main, unless a cue says
     what it is; outside: the kind its cues, section or position name), and the main text."""
+    if not page.html and _textcore is not None:
+        return _native_text_page().label(page.segs, page.words, page.prose, page.scores, page.strong,
+                                         page.comment_dates, page.repeats, page.teaser_list, page.is_template,
+                                         page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline)
     segs, words, prose, scores, html = page.segs, page.words, page.prose, page.scores, page.html
     strong, comment_dates, repeats, is_template = page.strong, page.comment_dates, page.repeats, page.is_template
     n = len(segs)

@@ -114,13 +114,15 @@ _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,6
 # -- gates of the patterns that search anywhere and are tried on most blocks: literal
 # phrases, one flag bit per pattern (found in the lower-cased text; a pattern that
 # reads Segment.text is case-insensitive)
-FOOTER, NEWSLETTER, CREDIT_WORD, TEASER = (1 << i for i in range(4))
+FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, KIND_WORD = (1 << i for i in range(5))
 _LITERALS = (
     (FOOTER, ("©", "(c)", "copyright", "all rights reserved", "privacy policy", "terms ", "cookie")),
     (NEWSLETTER, ("newsletter", "subscribe", "sign up", "signup", "inbox", "mail address", "abonn",
                   "inscreva", "подпис")),
     (CREDIT_WORD, ("credit", "photo", "image", "foto", "source")),
     (TEASER, ("keep reading", "show less", "read more", "continue reading", "read full")),
+    # what else names_a_kind asks: author's "is ", and the words caption's credit pattern needs
+    (KIND_WORD, ("is ", "(", "/", "getty", "shutterstock")),
 )
 # the first word of each line: after the line's leading non-word characters
 # (a pattern that starts with a literal is searched for with a fast scan)
@@ -193,8 +195,9 @@ def _native_gates():
     return _textcore.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON)
 
 
-# the first words of the cues that name a block's kind (see names_a_kind)
+# the first words and literal phrases of the cues that name a block's kind (see names_a_kind)
 _KIND_FIRST = _ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST
+_KIND_FLAGS = NEWSLETTER | FOOTER | CREDIT_WORD | KIND_WORD
 
 
 def names_a_kind(seg: Segment) -> bool:
@@ -202,10 +205,25 @@ def names_a_kind(seg: Segment) -> bool:
     credit_end, comment_cue, newsletter, footer, social, author, disclaimer): their gates together,
     one question instead of eight for the many blocks none of them can match."""
     first = seg.first
-    if first is None or first in _KIND_FIRST or first[:1].isdecimal() or seg.flags & (NEWSLETTER | FOOTER | CREDIT_WORD):
-        return True
-    low = seg.low  # author's "is ", and the words caption's credit pattern needs
-    return "is " in low or "(" in low or "/" in low or "photo" in low or "getty" in low or "shutterstock" in low
+    return first is None or first in _KIND_FIRST or first[:1].isdecimal() or bool(seg.flags & _KIND_FLAGS)
+
+
+#: The gates of the cues that name a block's kind, as data, for the compiled labeller
+#: (dedupe._textcore): a cue can match only a block whose first word is unknown, one of
+#: ``words`` (or, with ``digits``, starts with a digit), or whose flags share ``bits``.
+#: Each is a necessary condition of its cue (tests check it); the cue functions test
+#: their own gates, and more, again.
+CUE_GATES = {
+    "advert": (_ADVERT_FIRST, 0, False),
+    "caption": (_CAPTION_FIRST, CREDIT_WORD | KIND_WORD, False),
+    "credit_end": (frozenset(), CREDIT_WORD, False),
+    "comment_cue": (_COMMENT_FIRST, 0, True),
+    "newsletter": (frozenset(), NEWSLETTER, False),
+    "footer": (frozenset(), FOOTER, False),
+    "social": (_SOCIAL_FIRST, 0, False),
+    "author": (_AUTHOR_FIRST, KIND_WORD, False),
+    "disclaimer": (_DISCLAIMER_FIRST, 0, False),
+}
 
 
 def _first_in(seg: Segment, words: frozenset[str]) -> bool:
