@@ -33,6 +33,43 @@ cdef bint _in(Py_UCS4 c, str chars) noexcept:
     return False
 
 
+DEF MAX_OTHER = 24
+
+ctypedef struct CharSet:
+    unsigned long long ascii[2]  # bit c of the ASCII characters in the set
+    Py_UCS4 other[MAX_OTHER]  # and the others
+    int n_other
+
+
+cdef CharSet _charset(str chars) except *:
+    cdef CharSet cs
+    cdef Py_UCS4 c
+    cdef unsigned int u
+    cs.ascii[0] = cs.ascii[1] = 0
+    cs.n_other = 0
+    for c in chars:
+        u = c
+        if u < 128:
+            cs.ascii[u >> 6] |= 1ULL << (u & 63)
+        elif not _in_set(&cs, c):
+            if cs.n_other == MAX_OTHER:
+                raise ValueError(f"at most {MAX_OTHER} non-ASCII characters in a character set")
+            cs.other[cs.n_other] = c
+            cs.n_other += 1
+    return cs
+
+
+cdef inline bint _in_set(const CharSet *cs, Py_UCS4 c) noexcept:
+    cdef int i
+    cdef unsigned int u = c
+    if u < 128:
+        return (cs.ascii[u >> 6] >> (u & 63)) & 1
+    for i in range(cs.n_other):
+        if cs.other[i] == c:
+            return True
+    return False
+
+
 cdef str _squash(str line):
     """``" ".join(line.split())``, without building anything for a line that is already so."""
     cdef Py_ssize_t n = len(line), i
@@ -57,7 +94,7 @@ cdef str _squash(str line):
 cdef class SegmentRules:
     """The rules of :func:`dedupe.segment.segment_text`, as the Python module defines them."""
 
-    cdef str terminal, opens, joins_left, joins_right
+    cdef CharSet terminal, opens, joins_left, joins_right
     cdef object standalone, lower_start, without_site_name
     cdef Py_ssize_t standalone_max
     cdef bint lower_first_latin[256]  # the characters that start a continuation, below U+0100
@@ -65,7 +102,8 @@ cdef class SegmentRules:
 
     def __init__(self, *, terminal, opens, joins_left, joins_right, standalone, standalone_max, lower_start,
                  lower_first, without_site_name):
-        self.terminal, self.opens, self.joins_left, self.joins_right = terminal, opens, joins_left, joins_right
+        self.terminal, self.opens = _charset(terminal), _charset(opens)
+        self.joins_left, self.joins_right = _charset(joins_left), _charset(joins_right)
         self.standalone, self.standalone_max, self.lower_start = standalone, standalone_max, lower_start
         self.without_site_name = without_site_name
         cdef int i
@@ -80,9 +118,9 @@ cdef class SegmentRules:
         cdef Py_UCS4 ch
         cdef Py_ssize_t ntok = 0, caps = 0
         cdef bint at_start = True
-        if _in(p, self.opens):
+        if _in_set(&self.opens, p):
             return True
-        if _in(p, self.terminal) or (len(prev) <= self.standalone_max and self.standalone.match(prev) is not None):
+        if _in_set(&self.terminal, p) or (len(prev) <= self.standalone_max and self.standalone.match(prev) is not None):
             return False
         if (c < 256 and self.lower_first_latin[c]) or (c >= 256 and _in(c, self.lower_first_other)):
             return True
@@ -104,7 +142,7 @@ cdef class SegmentRules:
 
     cdef bint tight(self, str a, str b) noexcept:
         """``segment._join`` adds no space between ``a`` and ``b``."""
-        return _in(b[0], self.joins_right) or _in(a[len(a) - 1], self.joins_left)
+        return _in_set(&self.joins_right, b[0]) or _in_set(&self.joins_left, a[len(a) - 1])
 
     def segment(self, str raw, segment_cls, deadline):
         """:func:`dedupe.segment.segment_text`."""
@@ -155,12 +193,31 @@ DEF CJK = 8
 DEF DIGIT = 16
 
 
+#: the flag bits of textstats, which checks that they agree
+FLAG_BITS = (WORD, SPACE, CAP, CJK, DIGIT)
+
+
+def char_flags(Py_ssize_t n):
+    """``textstats._flags`` of the code points below ``n`` (word character, white space,
+    decimal digit), as bytes: the part of the flag table that asks the Unicode database."""
+    cdef bytearray out = bytearray(n)
+    cdef unsigned char *p = out
+    cdef Py_ssize_t c
+    for c in range(n):
+        p[c] = _unicode_flags(<Py_UCS4>c)
+    return bytes(out)
+
+
+cdef inline unsigned char _unicode_flags(Py_UCS4 c) noexcept:
+    """``textstats._flags``: as ``re`` classes the character (no capital or CJK ranges)."""
+    return ((WORD if (Py_UNICODE_ISALNUM(c) or c == u'_') else 0) | (SPACE if Py_UNICODE_ISSPACE(c) else 0)
+            | (DIGIT if Py_UNICODE_ISDECIMAL(c) else 0))
+
+
 cdef inline unsigned char _flags_of(Py_UCS4 c, const unsigned char *table) noexcept:
     if c < 0x10000:
         return table[c]
-    # outside the BMP: no capital or CJK range there (textstats._flags)
-    return ((WORD if (Py_UNICODE_ISALNUM(c) or c == u'_') else 0) | (SPACE if Py_UNICODE_ISSPACE(c) else 0)
-            | (DIGIT if Py_UNICODE_ISDECIMAL(c) else 0))
+    return _unicode_flags(c)  # outside the BMP: no capital or CJK range there
 
 
 def count_blocks(list texts, const unsigned char[:] table):
@@ -221,6 +278,10 @@ cdef class LiteralGates:
     cdef Py_ssize_t length[MAX_LITERALS]
     cdef int bit[MAX_LITERALS]
     cdef unsigned long long ascii_first[128]  # an ASCII first character -> its phrases (bit i: phrase i)
+    cdef unsigned long long ascii_second[128]  # an ASCII second character -> its phrases
+    cdef unsigned long long other_second  # the phrases whose second character is not ASCII
+    cdef unsigned long long single[128]  # the phrases of one (ASCII) character
+    cdef unsigned long long group_of[MAX_LITERALS]  # a phrase -> the phrases of its group
     cdef Py_ssize_t other[MAX_LITERALS]  # the phrases whose first character is not ASCII
     cdef Py_ssize_t other_count
     cdef object table_owner  # keeps ``table`` alive
@@ -229,14 +290,15 @@ cdef class LiteralGates:
     cdef Folds folds
 
     def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python):
-        cdef Py_ssize_t i, used = 0
+        cdef Py_ssize_t i, j, used = 0
         self.fold_case = fold_case
         self.folds = Folds(case_fold, fold_by_python)
         phrases = [(lit, bit) for bit, lits in groups for lit in lits]
         if len(phrases) > MAX_LITERALS or sum(len(p) for p, _ in phrases) > MAX_LITERAL_CHARS:
             raise ValueError(f"too many literal phrases for the native gates: {len(phrases)}")
         for i in range(128):
-            self.ascii_first[i] = 0
+            self.ascii_first[i] = self.ascii_second[i] = self.single[i] = 0
+        self.other_second = 0
         self.count = len(phrases)
         for i, (lit, bit) in enumerate(phrases):
             if not lit:
@@ -245,8 +307,18 @@ cdef class LiteralGates:
             for c in lit:
                 self.chars[used] = ord(c)
                 used += 1
-            if ord(lit[0]) < 128:
+            self.group_of[i] = 0
+            for j, (_, other_bit) in enumerate(phrases):
+                if other_bit == bit:
+                    self.group_of[i] |= 1ULL << j
+            if ord(lit[0]) < 128 and len(lit) == 1:
+                self.single[ord(lit[0])] |= 1ULL << i
+            elif ord(lit[0]) < 128:
                 self.ascii_first[ord(lit[0])] |= 1ULL << i
+                if ord(lit[1]) < 128:
+                    self.ascii_second[ord(lit[1])] |= 1ULL << i
+                else:
+                    self.other_second |= 1ULL << i
             else:
                 self.other[self.other_count] = i
                 self.other_count += 1
@@ -258,18 +330,29 @@ cdef class LiteralGates:
         cdef Py_ssize_t n = len(low), i, j, idx
         cdef unsigned int kind = PyUnicode_KIND(low)
         cdef void *data = PyUnicode_DATA(low)
-        cdef unsigned long long cand
+        cdef unsigned long long cand, done = 0  # the phrases of the groups found
         cdef int found = 0
-        cdef Py_UCS4 c
+        cdef Py_UCS4 c, c2
         for i in range(n):
             c = PyUnicode_READ(kind, data, i)
             if c < 128:
-                cand = self.ascii_first[c]
+                cand = self.single[c] & ~done
+                while cand:
+                    idx = __builtin_ctzll(cand)
+                    cand &= cand - 1
+                    found |= self.bit[idx]
+                    done |= self.group_of[idx]
+                cand = self.ascii_first[c] & ~done
+                if not cand or i + 1 >= n:
+                    continue
+                c2 = PyUnicode_READ(kind, data, i + 1)  # a first filter: the first two characters
+                cand &= self.ascii_second[c2] if c2 < 128 else self.other_second
                 while cand:
                     idx = __builtin_ctzll(cand)
                     cand &= cand - 1
                     if not found & self.bit[idx] and self._at(kind, data, n, i, idx):
                         found |= self.bit[idx]
+                        done |= self.group_of[idx]
             else:
                 for j in range(self.other_count):
                     idx = self.other[j]
@@ -395,41 +478,46 @@ cdef class ProseRules:
     """The prose test and block score of :mod:`dedupe.boilerplate` for text pages
     (``_is_prose``, ``_is_fragment`` and ``_score`` without the HTML terms)."""
 
-    cdef str prose_end, closers, sentence_end, fragment_other
-    cdef bint fragment_latin[256]  # the characters that start a fragment, below U+0100
+    cdef CharSet prose_end, closers, sentence_end
+    cdef object fragment_start
+    cdef bint fragment_latin[256]  # fragment_start's answer for the characters below U+0100
 
-    def __init__(self, *, prose_end, closers, sentence_end, fragment_first):
+    def __init__(self, *, prose_end, closers, sentence_end, fragment_start):
         cdef int i
-        self.prose_end, self.closers, self.sentence_end = prose_end, closers, sentence_end
+        self.prose_end, self.closers, self.sentence_end = _charset(prose_end), _charset(closers), _charset(sentence_end)
+        self.fragment_start = fragment_start
         for i in range(256):
-            self.fragment_latin[i] = chr(i) in fragment_first
-        self.fragment_other = "".join(sorted(c for c in fragment_first if ord(c) >= 256))
+            self.fragment_latin[i] = fragment_start.match(chr(i)) is not None
 
     cdef bint ends_prose(self, str t) noexcept:
         """``_ends_prose``: after white space and closing quotes or brackets, a sentence or clause mark."""
         cdef Py_ssize_t i = len(t) - 1
-        while i >= 0 and Py_UNICODE_ISSPACE(t[i]):
+        cdef unsigned int kind = PyUnicode_KIND(t)
+        cdef void *data = PyUnicode_DATA(t)
+        while i >= 0 and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
             i -= 1
-        while i >= 0 and _in(t[i], self.closers):
+        while i >= 0 and _in_set(&self.closers, PyUnicode_READ(kind, data, i)):
             i -= 1
-        return i >= 0 and _in(t[i], self.prose_end)
+        return i >= 0 and _in_set(&self.prose_end, PyUnicode_READ(kind, data, i))
 
     cdef Py_ssize_t sentence_ends(self, str t) noexcept:
         """``len(_SENT_END.findall(t))``: a sentence mark, closers, then white space or the end."""
         cdef Py_ssize_t n = len(t), i = 0, j, count = 0
+        cdef unsigned int kind = PyUnicode_KIND(t)
+        cdef void *data = PyUnicode_DATA(t)
         while i < n:
-            if _in(t[i], self.sentence_end):
+            if _in_set(&self.sentence_end, PyUnicode_READ(kind, data, i)):
                 j = i + 1
-                while j < n and _in(t[j], self.closers):
+                while j < n and _in_set(&self.closers, PyUnicode_READ(kind, data, j)):
                     j += 1
-                if j == n or Py_UNICODE_ISSPACE(t[j]):
+                if j == n or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
                     count += 1
                 i = j
             else:
                 i += 1
         return count
 
-    cdef bint is_prose(self, str t, long w, long caps, long tokens) noexcept:
+    cdef bint is_prose(self, str t, long w, long caps, long tokens) except -1:
         cdef Py_ssize_t ends
         if w < 7:
             return False
@@ -441,11 +529,11 @@ cdef class ProseRules:
             return True
         return caps / <double>(tokens if tokens > 1 else 1) < 0.6
 
-    cdef bint is_fragment(self, str t, long w, long caps, long tokens) noexcept:
+    cdef bint is_fragment(self, str t, long w, long caps, long tokens) except -1:
         if not t:
             return False
         cdef Py_UCS4 first = t[0], last = t[len(t) - 1]
-        if (first < 256 and self.fragment_latin[first]) or (first >= 256 and _in(first, self.fragment_other)):
+        if (self.fragment_latin[first] if first < 256 else self.fragment_start.match(t) is not None):
             return w >= 2
         if w < 6 or not (last == u',' or Py_UNICODE_ISLOWER(last)):
             return False
@@ -612,9 +700,10 @@ cdef class TextPage:
         for i in range(n):
             if is_template[i]:
                 scores[i] = min(<double>scores[i], -5.0)
-        footer, disclaimer = cues.footer, cues.disclaimer
         for i in range(n):
-            if words[i] <= 120 and scores[i] > 0 and (footer(segs[i]) or disclaimer(segs[i])):
+            s = segs[i]
+            if words[i] <= 120 and scores[i] > 0 and ((self.g_footer.opens(s) and self.footer(s))
+                                                      or (self.g_disclaimer.opens(s) and self.disclaimer(s))):
                 scores[i] = -0.5 * <double>scores[i]
         return end_cues, comment_dates, strong, folded, repeats, teaser_list
 
@@ -699,19 +788,19 @@ cdef class TextPage:
                     label, reason = "related", "box inside the article (the article resumes after it)"
                 elif w <= 12 and not prose[k] and byline_bit(s):
                     label, reason = "author", "byline or dateline"
-                elif advert(s, w):
+                elif self.g_advert.opens(s) and advert(s, w):
                     label, reason = "advertisement", "advertisement label"
                 elif w <= 40 and machinery(s):
                     label, reason = "boilerplate", "page machinery (shortcode, script notice)"
-                elif w <= 25 and newsletter(s):
+                elif w <= 25 and self.g_newsletter.opens(s) and newsletter(s):
                     label, reason = "newsletter", "subscribe/newsletter cue"
                 elif s.tag == "figcaption" or (s.hints and hint_caption(s.hints)):
                     label, reason = "caption", "figure caption (DOM)"
-                elif w <= 60 and credit_end(s):
+                elif w <= 60 and self.g_credit_end.opens(s) and credit_end(s):
                     label, reason = "caption", "caption ending in a credit"
                 elif w <= 50 and k + 1 < n and words[k + 1] <= 5 and photo_credit(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
-                elif not prose[k] and w <= 40 and caption(s):
+                elif not prose[k] and w <= 40 and self.g_caption.opens(s) and caption(s):
                     label, reason = "caption", "caption/credit cue"
                 elif is_template[k]:
                     label, reason = "boilerplate", "site template (seen across stories)"

@@ -610,11 +610,9 @@ _textcore = kernels()
 
 @lru_cache(maxsize=1)
 def _native_prose():
-    """The compiled ``_is_prose``/``_score`` of text pages, with this module's rules
-    (the characters that start a fragment are read off its pattern)."""
-    bmp = "".join(map(chr, range(0x10000)))
+    """The compiled ``_is_prose``/``_score`` of text pages, with this module's rules."""
     return _textcore.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
-                                fragment_first=frozenset(re.findall(_FRAGMENT_START.pattern[1:], bmp)))
+                                fragment_start=_FRAGMENT_START)
 
 
 @lru_cache(maxsize=1)

@@ -42,11 +42,22 @@ def _flags(ch: str) -> int:
             | (_DIGIT if ch.isdecimal() else 0))
 
 
+def _python_flags() -> np.ndarray:
+    """:func:`_flags` of every code point of the BMP."""
+    return np.fromiter((_flags(ch) for ch in map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
+
+
 @lru_cache(maxsize=1)
 def flag_table() -> np.ndarray:
     """Flags of every code point of the BMP: word character (``\\w``), white space,
-    capital, CJK, decimal digit. Built once per process (a few milliseconds)."""
-    table = np.fromiter((_flags(ch) for ch in map(chr, range(0x10000))), dtype=np.uint8, count=0x10000)
+    capital, CJK, decimal digit. Built once per process (the compiled kernels ask the
+    Unicode database in microseconds; Python in ten milliseconds)."""
+    if _textcore is not None:
+        if _textcore.FLAG_BITS != (_WORD, _SPACE, _CAP, _CJK, _DIGIT):
+            raise RuntimeError("dedupe._textcore was built with other flag bits: reinstall dedupe")
+        table = np.frombuffer(_textcore.char_flags(0x10000), dtype=np.uint8).copy()
+    else:
+        table = _python_flags()
     for lo, hi in _CAP_RANGES:
         table[lo:hi + 1] |= _CAP
     for lo, hi in _CJK_RANGES:

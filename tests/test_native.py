@@ -68,6 +68,20 @@ def test_cue_gates_are_the_pythons(texts):
     assert _marks(native) == _marks(python)
 
 
+def test_flag_table_is_the_pythons():
+    assert textstats.flag_table().tobytes() == (textstats._python_flags() | _ranges()).tobytes()
+
+
+def _ranges():
+    import numpy as np
+
+    extra = np.zeros(0x10000, dtype=np.uint8)
+    for ranges, bit in ((textstats._CAP_RANGES, textstats._CAP), (textstats._CJK_RANGES, textstats._CJK)):
+        for lo, hi in ranges:
+            extra[lo:hi + 1] |= bit
+    return extra
+
+
 def test_folding_is_fold_case_for_every_character():
     chars = [chr(c) for c in range(0x110000) if c != 10 and not 0xD800 <= c < 0xE000]
     texts = ["".join(chars[i:i + 64]) for i in range(0, len(chars), 64)]
