@@ -17,8 +17,8 @@ cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALNUM,
-                               Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
-                               Py_UNICODE_ISUPPER)
+                               Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER,
+                               Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER)
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long)
@@ -70,24 +70,36 @@ cdef inline bint _in_set(const CharSet *cs, Py_UCS4 c) noexcept:
     return False
 
 
-cdef str _squash(str line):
-    """``" ".join(line.split())``, without building anything for a line that is already so."""
-    cdef Py_ssize_t n = len(line), i
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    """What ``str.splitlines`` splits at."""
+    if c < 128:
+        return c == 10 or c == 13 or c == 11 or c == 12 or 28 <= c <= 30
+    return Py_UNICODE_ISLINEBREAK(c)
+
+
+cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
+    """Where the line that starts at ``a`` ends, and whether it is already as
+    ``" ".join(line.split())`` makes it (single spaces between words, none around)."""
+    cdef Py_ssize_t b = a
     cdef Py_UCS4 c
-    cdef bint prev_space = True
-    if n == 0:
-        return line
-    for i in range(n):
-        c = line[i]
-        if Py_UNICODE_ISSPACE(c):
-            if c != 32 or prev_space:
-                return " ".join(line.split())
+    cdef bint prev_space = True, ok = True
+    while b < size:
+        c = PyUnicode_READ(kind, data, b)
+        if c == 32:
+            if prev_space:
+                ok = False
             prev_space = True
+        elif c < 128 and c > 32:
+            prev_space = False
+        elif _line_break(c):
+            break
+        elif Py_UNICODE_ISSPACE(c):
+            ok, prev_space = False, True
         else:
             prev_space = False
-    if prev_space:
-        return " ".join(line.split())
-    return line
+        b += 1
+    squashed[0] = ok and not (prev_space and b > a)
+    return b
 
 
 @cython.final
@@ -150,12 +162,23 @@ cdef class SegmentRules:
         cdef list parts = []  # the open segment's lines and the spaces between them
         cdef Py_ssize_t para = 0, text_para = 0, n = 0
         cdef bint prev_blank = True, started = False
-        cdef str line, s, last = "", title = "", headline = ""
-        for line in raw.splitlines():
+        cdef str s, last = "", title = "", headline = ""
+        cdef Py_ssize_t size = len(raw), a = 0, b = 0
+        cdef unsigned int kind = PyUnicode_KIND(raw)
+        cdef void *data = PyUnicode_DATA(raw)
+        cdef bint squashed
+        while a < size:  # the lines of raw.splitlines(), one by one
+            b = _line_end(kind, data, a, size, &squashed)
+            if squashed:
+                s = PyUnicode_Substring(raw, a, b)
+            else:
+                s = " ".join(PyUnicode_Substring(raw, a, b).split())
+            a = b + 1
+            if b + 1 < size and PyUnicode_READ(kind, data, b) == 13 and PyUnicode_READ(kind, data, b + 1) == 10:
+                a += 1  # \r\n is one break
             if not n & 0xFFF:
                 deadline.check(len(segs))
             n += 1
-            s = _squash(line)
             if not s:
                 prev_blank = True
                 if parts:
@@ -690,7 +713,7 @@ cdef class TextPage:
             strong[i] = True if st else False
             if st or (w <= 12 and comment_dates[i]):
                 scores[i] = min(<double>scores[i], -10.0)
-            folded[i] = s.text.casefold()
+            folded[i] = s.low
         repeats = self.repeated_headlines(segs, words, folded)
         for i in repeats:
             scores[i] = min(<double>scores[i], -5.0)

@@ -341,7 +341,7 @@ def _resumes_after_widget(words, prose, scores, end_cue, comment_date, cue: int,
 def _card_series(segs, words, prose, folded, cue: int, end: int, span: int = 60) -> bool:
     """After a cue: the same short line (a share bar, a "read more") three times or
     more between the prose that follows: teaser cards, each with its own bar.
-    ``folded`` holds the blocks' case-folded texts."""
+    ``folded`` holds the blocks' lower-cased texts (Segment.low)."""
     seen: dict[str, int] = {}
     for j in range(cue + 1, min(end, cue + span)):
         seg = segs[j]
@@ -455,7 +455,7 @@ _REPEAT_WINDOW = 8  # blocks within which a repeated short line is a teaser head
 def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str],
                         window: int = _REPEAT_WINDOW) -> set[int]:
     """Indices of short lines that repeat within a few lines (teaser-card headlines);
-    ``folded`` holds the blocks' case-folded texts. Attribution lines of embedded
+    ``folded`` holds the blocks' lower-cased texts. Attribution lines of embedded
     posts ("— Name (@handle) date") repeat too, inside articles, and are left out."""
     out: set[int] = set()
     where: dict[str, list[int]] = {}
@@ -551,7 +551,7 @@ class _Page:
     end_cues: list[bool]  # lines that open what follows an article ("Related", "Leave a reply")
     comment_dates: list[bool]  # comment headers (a name and a date)
     strong: list[bool]  # boundary lines: short end cues, or cues glued to a teaser
-    folded: list[str]  # case-folded texts
+    folded: list[str]  # texts in lower case (Segment.low), to compare blocks
     repeats: set[int]  # teaser-card headlines, repeated within a few lines
     teaser_list: set[int]  # headline/dek pairs in a row
     is_template: list[bool]  # site template by corpus evidence
@@ -587,7 +587,7 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     for i in range(n):
         if strong[i] or (words[i] <= 12 and comment_dates[i]):
             scores[i] = min(scores[i], -10.0)
-    folded = [s.text.casefold() for s in segs]
+    folded = [s.low for s in segs]  # (set by mark)
     repeats = _repeated_headlines(segs, words, folded)
     for i in repeats:
         scores[i] = min(scores[i], -5.0)
