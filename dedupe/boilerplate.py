@@ -123,6 +123,16 @@ def _score(seg: Segment, w: int, prose: bool, html: bool, trust_bad: bool = True
     return s
 
 
+def _mass(scores: list[float], start: int, end: int) -> float:
+    """The positive scores of [start, end) added up, left to right (``sum`` would add
+    them in another way from Python 3.12 on, and the compiled phases add them so)."""
+    total = 0.0
+    for x in scores[start:end]:
+        if x > 0:
+            total += x
+    return total
+
+
 def _max_run(scores: list[float]) -> tuple[int, int]:
     """The contiguous run with the largest score sum (Kadane), as [start, end)."""
     best, best_i, best_j = float("-inf"), 0, 0
@@ -154,7 +164,7 @@ def _dominant_island(scores: list[float], start: int, end: int, gap: int = 3) ->
                 cur_start = k
             run = 0
     spans.append((cur_start, end))
-    islands = [(a, b, sum(max(0.0, x) for x in scores[a:b])) for a, b in spans if b > a]
+    islands = [(a, b, _mass(scores, a, b)) for a, b in spans if b > a]
     if len(islands) <= 1:
         return start, end
     best = max(range(len(islands)), key=lambda m: islands[m][2])
@@ -290,14 +300,14 @@ def _skip_gallery(segs, scores, start: int, end: int) -> int:
     k = start
     while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
         k += 1
-    total = sum(max(0.0, x) for x in scores[start:end])
-    return k if k < end and sum(max(0.0, x) for x in scores[k:end]) >= 0.3 * total else start
+    total = _mass(scores, start, end)
+    return k if k < end and _mass(scores, k, end) >= 0.3 * total else start
 
 
 def _skip_standfirst(segs, scores, prose, start: int, end: int, html: bool = False) -> int:
     """Drop a headline/standfirst island at the top: at most two short blocks set
     apart from the body by a non-prose line (a kicker, a byline, a date)."""
-    total = sum(max(0.0, s) for s in scores[start:end]) or 1.0
+    total = _mass(scores, start, end) or 1.0
     k = start
     lead = 0.0
     while k < end and k - start < 2 and scores[k] > 0:
@@ -621,13 +631,15 @@ def _native_text_page():
     from . import cues
 
     return _textcore.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
-                              main=MAIN, window=_REPEAT_WINDOW)
+                              main=MAIN, window=_REPEAT_WINDOW, weak_region=_WEAK_REGION)
 
 
 def _body_region(page: _Page) -> tuple[int, int]:
     """Phase 2: the article as one contiguous region, [start, end): the best-scoring run,
     before a comment thread, its dominant island, and before a strong boundary that
     only teasers follow."""
+    if not page.html and _textcore is not None:
+        return _native_text_page().body_region(page.scores, page.words, page.comment_dates, page.strong)
     scores, words, comment_dates, strong = page.scores, page.words, page.comment_dates, page.strong
     n = len(scores)
     start, end = _max_run(scores)
@@ -637,17 +649,17 @@ def _body_region(page: _Page) -> tuple[int, int]:
     thread = next((a for a, b in zip(dates, dates[1:]) if b - a <= 40), None)
     if thread is not None and thread < end:
         a, b = _max_run(scores[:thread])
-        if b > a and sum(max(0.0, x) for x in scores[a:b]) >= 30:
+        if b > a and _mass(scores, a, b) >= 30:
             start, end = a, b
     if end <= start:
         start, end = 0, 0
     start, end = _dominant_island(scores, start, end)
     # What follows a strong end-of-article boundary is boilerplate even when it is prose:
     # a run of teaser paragraphs after "Related" does not outweigh the article before it.
-    mass = sum(max(0.0, x) for x in scores[start:end])
+    mass = _mass(scores, start, end)
     for c in (k for k in range(start) if strong[k]):
         a, b = _max_run(scores[:c])
-        before = sum(max(0.0, x) for x in scores[a:b])
+        before = _mass(scores, a, b)
         if b > a and before >= 30 and before >= 0.5 * mass:
             return _dominant_island(scores, a, b)
     return start, end
@@ -657,8 +669,12 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
     """Phase 3: cut at the first strong end-of-article boundary once the body is under way.
     A "Related" box set inside the article is skipped when long prose resumes right after
     it. Returns the new end, the boundary's text (None: no cut) and the skipped boxes."""
+    if not page.html and _textcore is not None:
+        return _native_text_page().cut_at_boundary(page.segs, page.words, page.prose, page.scores, page.strong,
+                                                   page.end_cues, page.comment_dates, page.repeats, page.folded,
+                                                   start, end)
     segs, words, prose, scores, strong = page.segs, page.words, page.prose, page.scores, page.strong
-    total = sum(max(0.0, scores[k]) for k in range(start, end)) or 1.0
+    total = _mass(scores, start, end) or 1.0
     acc = 0.0
     inline_widget: set[int] = set()
     k = start
@@ -684,6 +700,8 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
 def _teaser_cards(page: _Page, start: int, end: int) -> tuple[int, set[int]]:
     """Phase 4: teaser cards, the prose just before a "keep reading" cue back to the card's
     headline (cards come in series); the body ends before the first of them."""
+    if not page.html and _textcore is not None:
+        return _native_text_page().teaser_cards(page.segs, page.words, page.prose, start, end)
     segs, words, prose = page.segs, page.words, page.prose
     teaser: set[int] = set()
     cues = [k for k in range(start, len(segs)) if words[k] <= 6 and teaser_cue(segs[k])]
@@ -705,6 +723,9 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
     a photo gallery at its top and a standfirst island are dropped; a region too weak for
     prose gives way to a table or list body. Returns the new [start, end) and where the
     body started before a gallery was skipped (the dateline may sit above the gallery)."""
+    if not page.html and not in_container and _textcore is not None:
+        return _native_text_page().trim_edges(page.segs, page.scores, page.words, page.prose, page.strong,
+                                              page.digits, start, end)
     segs, scores, html = page.segs, page.scores, page.html
     while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
@@ -717,7 +738,7 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
             break  # the article ends on a list of its own (tour dates, a schedule), not on a bio
         end -= 1
     start = _skip_standfirst(segs, scores, page.prose, start, end, html)
-    if sum(max(0.0, scores[k]) for k in range(start, end)) < _WEAK_REGION:
+    if _mass(scores, start, end) < _WEAK_REGION:
         start, end = _structured_body(segs, page.words, page.prose, page.strong, page.digits, html, start, end)
     return start, end, (min(top, start) if gallery else start)
 

@@ -208,7 +208,7 @@ def names_a_kind(seg: Segment) -> bool:
     return first is None or first in _KIND_FIRST or first[:1].isdecimal() or bool(seg.flags & _KIND_FLAGS)
 
 
-#: The gates of the cues that name a block's kind, as data, for the compiled labeller
+#: The gates of the cues that name a block's kind (and two others), as data, for the compiled labeller
 #: (dedupe._textcore): a cue can match only a block whose first word is unknown, one of
 #: ``words`` (or, with ``digits``, starts with a digit), or whose flags share ``bits``.
 #: Each is a necessary condition of its cue (tests check it); the cue functions test
@@ -223,6 +223,8 @@ CUE_GATES = {
     "social": (_SOCIAL_FIRST, 0, False),
     "author": (_AUTHOR_FIRST, KIND_WORD, False),
     "disclaimer": (_DISCLAIMER_FIRST, 0, False),
+    "about_cue": (_ABOUT_FIRST, 0, False),
+    "teaser_cue": (frozenset(), TEASER, False),
 }
 
 

@@ -154,3 +154,41 @@ def test_switch_off_by_environment():
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DEDUPE_PURE_PYTHON": "1"},
                          capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
     assert out.stdout.split() == ["True", "True"]
+
+
+SCORE = st.sampled_from([-10.0, -5.0, -3.0, -2.3, -0.5, 0.0, 0.1, 0.6, 1.0, 4.2, 12.0, 20.0, 35.0, 80.0]) \
+    | st.floats(-20, 120, allow_nan=False)
+
+
+@st.composite
+def synthetic_pages(draw):
+    """A text page's facts drawn at random (scores need not follow from the texts), so that
+    the region phases meet runs, islands, threads and boundaries in every arrangement."""
+    texts = draw(st.lists(LINE.map(lambda t: " ".join(t.split()) or "x"), min_size=1, max_size=40))
+    n = len(texts)
+    segs = [segment.Segment(t) for t in texts]
+    cues.mark(segs)
+    flags = st.lists(st.booleans(), min_size=n, max_size=n)
+    words = draw(st.lists(st.integers(0, 200), min_size=n, max_size=n))
+    prose, end_cues, comment_dates, strong = draw(flags), draw(flags), draw(flags), draw(flags)
+    scores = draw(st.lists(SCORE, min_size=n, max_size=n))
+    digits = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
+    repeats = set(draw(st.lists(st.integers(0, n - 1), max_size=4)))
+    return boilerplate._Page(segs, False, True, words, digits, prose, scores, end_cues, comment_dates, strong,
+                             [s.low for s in segs], repeats, set(), [False] * n)
+
+
+def _phases(page):
+    start, end = boilerplate._body_region(page)
+    cut = boilerplate._cut_at_boundary(page, start, end)
+    teaser = boilerplate._teaser_cards(page, start, cut[0])
+    return (start, end), cut, teaser, boilerplate._trim_edges(page, start, teaser[0], set())
+
+
+@FAST
+@given(synthetic_pages())
+def test_region_phases_are_the_pythons(page):
+    native = _phases(page)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(boilerplate, "_textcore", None)
+        assert _phases(page) == native
