@@ -15,6 +15,12 @@ cdef extern from "Python.h":
 
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_SET_ITEM
+
+cdef extern from "Python.h":
+    PyObject *PyType_GenericAlloc(type cls, Py_ssize_t nitems)
 
 from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALNUM,
                                Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER,
@@ -588,6 +594,13 @@ cdef class ProseRules:
 
 # --------------------------------------------------------------------------- text page facts and labels
 
+# what _label_blocks asks of a block's index: its bits in a per-page byte array
+DEF INLINE = 1
+DEF TEASER = 2
+DEF REPEAT = 4
+DEF TEASER_LIST = 8
+DEF ECHO = 16
+
 @cython.final
 cdef class TextPage:
     """The block-by-block phases of :func:`dedupe.boilerplate.classify` for text pages
@@ -942,11 +955,17 @@ cdef class TextPage:
         """``_label_blocks`` of a text page: every block's label and reason, and the main text."""
         cdef Py_ssize_t n = len(segs), k
         cdef dict where = {}
-        cdef set echo
         cdef list blocks = [], main_parts = []
         cdef long w
         cdef bint after
         cdef str t, label, reason
+        # the sets of block indices, as bits per block
+        cdef bytearray marks = bytearray(n)
+        cdef unsigned char *mark = marks
+        _set_bits(mark, n, inline_widget, INLINE)
+        _set_bits(mark, n, teaser, TEASER)
+        _set_bits(mark, n, repeats, REPEAT)
+        _set_bits(mark, n, teaser_list, TEASER_LIST)
         cues = self.cues
         byline_bit, advert, machinery, newsletter = cues.byline_bit, cues.advert, cues.machinery, cues.newsletter
         credit_end, photo_credit, caption = cues.credit_end, cues.photo_credit, cues.caption
@@ -954,7 +973,7 @@ cdef class TextPage:
         hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
         for k in range(start, end):
             where.setdefault(folded[k], []).append(k)
-        echo = {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}
+        _set_bits(mark, n, {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}, ECHO)
         section = None
         for k in range(n):
             if not k & 0xFFF:
@@ -964,7 +983,7 @@ cdef class TextPage:
             w = words[k]
             if start <= k < end:
                 label, reason = main, "inside the article region"
-                if k in inline_widget:
+                if mark[k] & INLINE:
                     label, reason = "related", "box inside the article (the article resumes after it)"
                 elif w <= 12 and not prose[k] and byline_bit(s):
                     label, reason = "author", "byline or dateline"
@@ -984,7 +1003,7 @@ cdef class TextPage:
                     label, reason = "caption", "caption/credit cue"
                 elif is_template[k]:
                     label, reason = "boilerplate", "site template (seen across stories)"
-                elif k in echo and 6 <= w <= 60:
+                elif mark[k] & ECHO and 6 <= w <= 60:
                     label, reason = "boilerplate", "repeats the block just before (a caption or headline shown twice)"
             else:
                 after = k >= end
@@ -994,9 +1013,9 @@ cdef class TextPage:
                     section = "comments"
                 if after and k + 1 < n and comment_dates[k + 1] and w <= 6:
                     section = "comments"
-                if k in teaser or (after and k in repeats):
+                if mark[k] & TEASER or (after and mark[k] & REPEAT):
                     label, reason = "related", "teaser card (repeated headline / keep-reading cue)"
-                elif k in teaser_list:
+                elif mark[k] & TEASER_LIST:
                     label, reason = "related", "teaser list (headline and dek pairs)"
                 elif title is not None and k == title:
                     label, reason = "title", "headline before the article"
@@ -1013,7 +1032,7 @@ cdef class TextPage:
                     label, reason = "navigation", "before the article start"
                 if k == end and cut_reason is not None:
                     reason = f"end-of-article boundary: {cut_reason[:40]!r}"
-            blocks.append(tuple.__new__(block_cls, (t, label, reason, s.tag, s.para)))
+            blocks.append(_new_tuple5(block_cls, t, label, reason, s.tag, s.para))
             if label == main:
                 main_parts.append(t)
         return blocks, "\n\n".join(main_parts)
@@ -1149,6 +1168,25 @@ cdef Py_ssize_t _skip_standfirst(list scores, Py_ssize_t start, Py_ssize_t end) 
         if j < end:
             return j
     return start
+
+
+cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char bit) except -1:
+    cdef Py_ssize_t i
+    for i in indices:
+        if 0 <= i < n:
+            mark[i] |= bit
+    return 0
+
+
+cdef object _new_tuple5(type cls, a, b, c, d, e):
+    """``cls(a, b, c, d, e)`` for a named tuple ``cls``, made as ``tuple.__new__`` makes it."""
+    cdef PyObject *obj = PyType_GenericAlloc(cls, 5)
+    if obj == NULL:
+        raise MemoryError()
+    for i, x in enumerate((a, b, c, d, e)):
+        Py_INCREF(x)
+        PyTuple_SET_ITEM(<object>obj, i, x)
+    return <object>obj
 
 
 cdef void _close_teasers(set out, list run, list prose, Py_ssize_t pairs, Py_ssize_t titled):
