@@ -21,6 +21,7 @@ from cpython.tuple cimport PyTuple_SET_ITEM
 
 cdef extern from "Python.h":
     PyObject *PyType_GenericAlloc(type cls, Py_ssize_t nitems)
+    void PyObject_GC_UnTrack(void *op)
 
 from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALNUM,
                                Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER,
@@ -165,7 +166,7 @@ cdef class SegmentRules:
     def segment(self, str raw, segment_cls, deadline):
         """:func:`dedupe.segment.segment_text`."""
         cdef list segs = []
-        cdef list parts = []  # the open segment's lines and the spaces between them
+        cdef list parts = []  # the open segment's lines and the spaces between them (one list: fewer for the GC)
         cdef Py_ssize_t para = 0, text_para = 0, n = 0
         cdef bint prev_blank = True, started = False
         cdef str s, last = "", title = "", headline = ""
@@ -189,7 +190,7 @@ cdef class SegmentRules:
                 prev_blank = True
                 if parts:
                     segs.append(segment_cls("".join(parts), text_para))
-                    parts = []
+                    del parts[:]
                 continue
             if prev_blank and started:
                 para += 1
@@ -206,7 +207,8 @@ cdef class SegmentRules:
                 continue
             if parts:
                 segs.append(segment_cls("".join(parts), text_para))
-            parts = [s]
+                del parts[:]
+            parts.append(s)
             last, text_para, started = s, para, True
         if parts:
             segs.append(segment_cls("".join(parts), text_para))
@@ -752,17 +754,14 @@ cdef class TextPage:
     def repeated_headlines(self, list segs, list words, list folded):
         """``_repeated_headlines``."""
         cdef set out = set()
-        cdef dict where = {}
+        cdef dict where = _repeated(folded, 0, len(segs))
         cdef Py_ssize_t i, j, n = len(segs)
-        cdef list same
         embed_credit = self.cues.embed_credit
-        for i in range(n):
-            where.setdefault(folded[i], []).append(i)
         for i in range(n):
             if not 5 <= words[i] <= 25:
                 continue
-            same = where[folded[i]]
-            if len(same) > 1 and not embed_credit(segs[i]):
+            same = where.get(folded[i])
+            if same is not None and not embed_credit(segs[i]):
                 for j in same:
                     if i < j <= i + self.window:
                         out.add(i)
@@ -954,7 +953,7 @@ cdef class TextPage:
               set inline_widget, set teaser, deadline):
         """``_label_blocks`` of a text page: every block's label and reason, and the main text."""
         cdef Py_ssize_t n = len(segs), k
-        cdef dict where = {}
+        cdef dict where
         cdef list blocks = [], main_parts = []
         cdef long w
         cdef bint after
@@ -971,8 +970,7 @@ cdef class TextPage:
         credit_end, photo_credit, caption = cues.credit_end, cues.photo_credit, cues.caption
         section_kind, comment_cue = cues.section_kind, cues.comment_cue
         hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
-        for k in range(start, end):
-            where.setdefault(folded[k], []).append(k)
+        where = _repeated(folded, start, end)
         _set_bits(mark, n, {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}, ECHO)
         section = None
         for k in range(n):
@@ -1178,14 +1176,34 @@ cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char
     return 0
 
 
-cdef object _new_tuple5(type cls, a, b, c, d, e):
-    """``cls(a, b, c, d, e)`` for a named tuple ``cls``, made as ``tuple.__new__`` makes it."""
+cdef dict _repeated(list keys, Py_ssize_t start, Py_ssize_t end):
+    """The indices in [start, end) of each key that occurs there more than once (a list
+    only for those: fewer objects for the garbage collector than a list per block)."""
+    cdef dict first = {}, where = {}
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        key = keys[k]
+        j = first.setdefault(key, k)
+        if j != k:
+            same = where.get(key)
+            if same is None:
+                where[key] = [j, k]
+            else:
+                (<list>same).append(k)
+    return where
+
+
+cdef object _new_tuple5(type cls, str a, str b, str c, str d, int e):
+    """``cls(a, b, c, d, e)`` for a named tuple ``cls``, made as ``tuple.__new__`` makes it,
+    and left out of the garbage collector's lists (it holds only strings and a number,
+    so it is in no cycle: the collector would untrack it at its first pass)."""
     cdef PyObject *obj = PyType_GenericAlloc(cls, 5)
     if obj == NULL:
         raise MemoryError()
     for i, x in enumerate((a, b, c, d, e)):
         Py_INCREF(x)
         PyTuple_SET_ITEM(<object>obj, i, x)
+    PyObject_GC_UnTrack(obj)
     return <object>obj
 
 
