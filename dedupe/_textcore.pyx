@@ -294,6 +294,15 @@ def count_blocks(list texts, const unsigned char[:] table):
 
 # --------------------------------------------------------------------------- cue gates
 
+cdef extern from "Python.h":
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+
+ctypedef fused uchar:  # the three kinds of str data
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
+
 DEF MAX_LITERALS = 64
 DEF MAX_LITERAL_CHARS = 1024
 
@@ -358,48 +367,13 @@ cdef class LiteralGates:
 
     cdef int flags_of(self, str low) noexcept:
         """The groups whose phrases ``low`` holds."""
-        cdef Py_ssize_t n = len(low), i, j, idx
         cdef unsigned int kind = PyUnicode_KIND(low)
         cdef void *data = PyUnicode_DATA(low)
-        cdef unsigned long long cand, done = 0  # the phrases of the groups found
-        cdef int found = 0
-        cdef Py_UCS4 c, c2
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c < 128:
-                cand = self.single[c] & ~done
-                while cand:
-                    idx = __builtin_ctzll(cand)
-                    cand &= cand - 1
-                    found |= self.bit[idx]
-                    done |= self.group_of[idx]
-                cand = self.ascii_first[c] & ~done
-                if not cand or i + 1 >= n:
-                    continue
-                c2 = PyUnicode_READ(kind, data, i + 1)  # a first filter: the first two characters
-                cand &= self.ascii_second[c2] if c2 < 128 else self.other_second
-                while cand:
-                    idx = __builtin_ctzll(cand)
-                    cand &= cand - 1
-                    if not found & self.bit[idx] and self._at(kind, data, n, i, idx):
-                        found |= self.bit[idx]
-                        done |= self.group_of[idx]
-            else:
-                for j in range(self.other_count):
-                    idx = self.other[j]
-                    if self.chars[self.start[idx]] == c and not found & self.bit[idx] \
-                            and self._at(kind, data, n, i, idx):
-                        found |= self.bit[idx]
-        return found
-
-    cdef inline bint _at(self, unsigned int kind, void *data, Py_ssize_t n, Py_ssize_t i, Py_ssize_t idx) noexcept:
-        cdef Py_ssize_t m = self.length[idx], j, s0 = self.start[idx]
-        if i + m > n:
-            return False
-        for j in range(1, m):
-            if PyUnicode_READ(kind, data, i + j) != self.chars[s0 + j]:
-                return False
-        return True
+        if kind == 1:
+            return _literal_flags(self, <const Py_UCS1 *>data, len(low))
+        if kind == 2:
+            return _literal_flags(self, <const Py_UCS2 *>data, len(low))
+        return _literal_flags(self, <const Py_UCS4 *>data, len(low))
 
     def mark(self, list segs):
         """Set each segment's ``low`` (its text folded as ``fold_case`` does), ``first``
@@ -436,6 +410,52 @@ DEF MAX_FOLDS = 16
 
 
 @cython.final
+cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcept:
+    """:meth:`LiteralGates.flags_of` over one kind of string data."""
+    cdef Py_ssize_t i, j, idx
+    cdef unsigned long long cand, done = 0  # the phrases of the groups found
+    cdef int found = 0
+    cdef Py_UCS4 c, c2
+    for i in range(n):
+        c = data[i]
+        if c < 128:
+            cand = g.single[c] & ~done
+            while cand:
+                idx = __builtin_ctzll(cand)
+                cand &= cand - 1
+                found |= g.bit[idx]
+                done |= g.group_of[idx]
+            cand = g.ascii_first[c] & ~done
+            if not cand or i + 1 >= n:
+                continue
+            c2 = data[i + 1]  # a first filter: the first two characters
+            cand &= g.ascii_second[c2] if c2 < 128 else g.other_second
+            while cand:
+                idx = __builtin_ctzll(cand)
+                cand &= cand - 1
+                if not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
+                    found |= g.bit[idx]
+                    done |= g.group_of[idx]
+        else:
+            for j in range(g.other_count):
+                idx = g.other[j]
+                if g.chars[g.start[idx]] == c and not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
+                    found |= g.bit[idx]
+    return found
+
+
+cdef inline bint _literal_at(LiteralGates g, const uchar *data, Py_ssize_t n, Py_ssize_t i,
+                             Py_ssize_t idx) noexcept:
+    """Phrase ``idx`` starts at ``i`` (its first character is known to)."""
+    cdef Py_ssize_t m = g.length[idx], j, s0 = g.start[idx]
+    if i + m > n:
+        return False
+    for j in range(1, m):
+        if data[i + j] != g.chars[s0 + j]:
+            return False
+    return True
+
+
 cdef class Folds:
     """What :func:`dedupe.segment.fold_case` adds to ``str.lower``: ``case_fold``, a
     ``str.maketrans`` table applied after it, and ``fold_by_python``, characters whose
