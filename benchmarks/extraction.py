@@ -322,6 +322,10 @@ def report(results: list[Result], pages: Pages) -> None:
                      f"{s.f1:.3f}", f"{s.accuracy:.3f}", _rate(res.pages_per_s)])
     print(f"Article extraction: {len(pages.ids)} pages")
     print_table(["tool", "mode", "P", "R", "F1", "accuracy", "pages/s"], rows)
+    if any(r.tool.key == "dedupe" and r.status == "ok" for r in results):
+        from dedupe.native import kernels
+        print("dedupe's native text kernels: " + ("on" if kernels() is not None else
+                                                  "off (pure Python: no C compiler at install, or DEDUPE_PURE_PYTHON)"))
 
     errored = [r for r in results if r.errors]
     if errored:
