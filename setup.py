@@ -1,4 +1,4 @@
-"""Build the optional native text kernels (``dedupe._textcore``) with Cython.
+"""Build the optional native text kernels (``dedupe._native``) with Cython.
 
 Everything is declared in pyproject.toml; this file only adds the extension. When it
 cannot be built (no C compiler), the package installs without it and runs the same
@@ -40,7 +40,9 @@ def extensions():
         from Cython.Build import cythonize
     except ImportError:  # Cython is a build requirement; without it (a bare setup.py call), no kernels
         return []
-    return cythonize([Extension("dedupe._textcore", ["dedupe/_textcore.pyx"])], quiet=True)
+    names = ("chars", "segment", "counts", "gates", "prose", "labels", "regions")
+    return cythonize([Extension(f"dedupe._native.{n}", [f"dedupe/_native/{n}.pyx"]) for n in names if n != "chars"],
+                     quiet=True)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -573,7 +573,7 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     n = len(segs)
     mark(segs)
     words, tokens, caps, digits = block_counts([s.text for s in segs])
-    if not html and _textcore is not None:
+    if not html and _native is not None:
         prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
         trust_bad = True
     else:
@@ -582,7 +582,7 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
         trust_bad = not html or _hints_informative(segs, words, prose)
         scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
-    if not html and _textcore is not None:
+    if not html and _native is not None:
         is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
         deadline.check()
         end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
@@ -615,13 +615,13 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
                  repeats, teaser_list, is_template)
 
 
-_textcore = kernels()
+_native = kernels()
 
 
 @lru_cache(maxsize=1)
 def _native_prose():
     """The compiled ``_is_prose``/``_score`` of text pages, with this module's rules."""
-    return _textcore.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
+    return _native.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
                                 fragment_start=_FRAGMENT_START)
 
 
@@ -630,16 +630,24 @@ def _native_text_page():
     """The compiled ``_page_facts`` tail and ``_label_blocks`` of text pages."""
     from . import cues
 
-    return _textcore.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
-                              main=MAIN, window=_REPEAT_WINDOW, weak_region=_WEAK_REGION)
+    return _native.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
+                            main=MAIN, window=_REPEAT_WINDOW)
+
+
+@lru_cache(maxsize=1)
+def _native_regions():
+    """The compiled region phases of text pages."""
+    from . import cues
+
+    return _native.Regions(cues, weak_region=_WEAK_REGION)
 
 
 def _body_region(page: _Page) -> tuple[int, int]:
     """Phase 2: the article as one contiguous region, [start, end): the best-scoring run,
     before a comment thread, its dominant island, and before a strong boundary that
     only teasers follow."""
-    if not page.html and _textcore is not None:
-        return _native_text_page().body_region(page.scores, page.words, page.comment_dates, page.strong)
+    if not page.html and _native is not None:
+        return _native_regions().body_region(page.scores, page.words, page.comment_dates, page.strong)
     scores, words, comment_dates, strong = page.scores, page.words, page.comment_dates, page.strong
     n = len(scores)
     start, end = _max_run(scores)
@@ -669,10 +677,10 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
     """Phase 3: cut at the first strong end-of-article boundary once the body is under way.
     A "Related" box set inside the article is skipped when long prose resumes right after
     it. Returns the new end, the boundary's text (None: no cut) and the skipped boxes."""
-    if not page.html and _textcore is not None:
-        return _native_text_page().cut_at_boundary(page.segs, page.words, page.prose, page.scores, page.strong,
-                                                   page.end_cues, page.comment_dates, page.repeats, page.folded,
-                                                   start, end)
+    if not page.html and _native is not None:
+        return _native_regions().cut_at_boundary(page.segs, page.words, page.prose, page.scores, page.strong,
+                                                 page.end_cues, page.comment_dates, page.repeats, page.folded,
+                                                 start, end)
     segs, words, prose, scores, strong = page.segs, page.words, page.prose, page.scores, page.strong
     total = _mass(scores, start, end) or 1.0
     acc = 0.0
@@ -700,8 +708,8 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
 def _teaser_cards(page: _Page, start: int, end: int) -> tuple[int, set[int]]:
     """Phase 4: teaser cards, the prose just before a "keep reading" cue back to the card's
     headline (cards come in series); the body ends before the first of them."""
-    if not page.html and _textcore is not None:
-        return _native_text_page().teaser_cards(page.segs, page.words, page.prose, start, end)
+    if not page.html and _native is not None:
+        return _native_regions().teaser_cards(page.segs, page.words, page.prose, start, end)
     segs, words, prose = page.segs, page.words, page.prose
     teaser: set[int] = set()
     cues = [k for k in range(start, len(segs)) if words[k] <= 6 and teaser_cue(segs[k])]
@@ -723,9 +731,9 @@ def _trim_edges(page: _Page, start: int, end: int, in_container: set[int]) -> tu
     a photo gallery at its top and a standfirst island are dropped; a region too weak for
     prose gives way to a table or list body. Returns the new [start, end) and where the
     body started before a gallery was skipped (the dateline may sit above the gallery)."""
-    if not page.html and not in_container and _textcore is not None:
-        return _native_text_page().trim_edges(page.segs, page.scores, page.words, page.prose, page.strong,
-                                              page.digits, start, end)
+    if not page.html and not in_container and _native is not None:
+        return _native_regions().trim_edges(page.segs, page.scores, page.words, page.prose, page.strong,
+                                            page.digits, start, end)
     segs, scores, html = page.segs, page.scores, page.html
     while start < end and (scores[start] < 1 or caption(segs[start])):
         start += 1
@@ -747,7 +755,7 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
                   inline_widget: set[int], teaser: set[int], deadline: Deadline) -> tuple[list[Block], str]:
     """Phase 6: every block's label and reason (inside the region: main, unless a cue says
     what it is; outside: the kind its cues, section or position name), and the main text."""
-    if not page.html and _textcore is not None:
+    if not page.html and _native is not None:
         return _native_text_page().label(page.segs, page.words, page.prose, page.scores, page.strong,
                                          page.comment_dates, page.repeats, page.teaser_list, page.is_template,
                                          page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline)

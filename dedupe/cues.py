@@ -150,7 +150,7 @@ _AUTHOR_FIRST = frozenset("written about by".split())
 
 def mark(segs: list[Segment]) -> None:
     """Set each segment's lower-case text, first word and flag bits, for the whole page at once."""
-    if _textcore is not None and _native_gates().mark(segs):
+    if _native is not None and _native_gates().mark(segs):
         return
     page = "\n".join([s.text for s in segs])
     if page.count("\n") != len(segs) - 1:  # a block holding a line break: leave the gates open
@@ -187,12 +187,12 @@ def _mark_folded(segs: list[Segment], page: str) -> None:
         s.flags = f
 
 
-_textcore = kernels()
+_native = kernels()
 
 
 @lru_cache(maxsize=1)
 def _native_gates():
-    return _textcore.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON)
+    return _native.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON)
 
 
 # the first words and literal phrases of the cues that name a block's kind (see names_a_kind)
@@ -209,7 +209,7 @@ def names_a_kind(seg: Segment) -> bool:
 
 
 #: The gates of the cues that name a block's kind (and two others), as data, for the compiled labeller
-#: (dedupe._textcore): a cue can match only a block whose first word is unknown, one of
+#: (dedupe._native): a cue can match only a block whose first word is unknown, one of
 #: ``words`` (or, with ``digits``, starts with a digit), or whose flags share ``bits``.
 #: Each is a necessary condition of its cue (tests check it); the cue functions test
 #: their own gates, and more, again.

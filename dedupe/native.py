@@ -1,4 +1,4 @@
-"""The compiled text kernels (``dedupe._textcore``), when they were built.
+"""The compiled text kernels (``dedupe._native``), when they were built.
 
 They are an optimisation only: each does what a pure-Python function of the package
 does, with the same results (tests compare the two). Without a C compiler at install
@@ -13,11 +13,11 @@ __all__ = ["kernels"]
 
 
 def kernels():
-    """The ``_textcore`` module, or ``None`` when it is missing or switched off."""
+    """The ``_native`` package, or ``None`` when it was not built or is switched off."""
     if os.environ.get("DEDUPE_PURE_PYTHON"):
         return None
     try:
-        from . import _textcore
+        from . import _native
     except ImportError:
         return None
-    return _textcore
+    return _native

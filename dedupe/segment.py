@@ -37,7 +37,7 @@ _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|spons
 # case-insensitive matching.
 _CASE_EXTRA = re.compile("[\u0131\u017f\u0307\u1c80-\u1c85]")
 _CASE_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
-# what the compiled fold (dedupe._textcore) leaves to fold_case: final sigma and dotted
+# what the compiled fold (dedupe._native) leaves to fold_case: final sigma and dotted
 # capital I (str.lower maps them by context, or to two characters), and the dot above
 # that fold_case drops after an i
 FOLD_BY_PYTHON = "\u03a3\u0130\u0307"
@@ -163,11 +163,11 @@ def _join(a: str, b: str) -> str:
     return a + " " + b
 
 
-_textcore = kernels()
-_NATIVE_SEGMENTER = _textcore.SegmentRules(
+_native = kernels()
+_NATIVE_SEGMENTER = _native.SegmentRules(
     terminal=_TERMINAL, opens=_OPENS, joins_left=_TIGHT_BEFORE, joins_right=_TIGHT_AFTER, standalone=_STANDALONE,
     standalone_max=_STANDALONE_MAX, lower_start=_LOWER_START, lower_first=_LOWER_FIRST,
-    without_site_name=without_site_name) if _textcore is not None else None
+    without_site_name=without_site_name) if _native is not None else None
 
 
 # ---------------------------------------------------------------------------

@@ -52,10 +52,10 @@ def flag_table() -> np.ndarray:
     """Flags of every code point of the BMP: word character (``\\w``), white space,
     capital, CJK, decimal digit. Built once per process (the compiled kernels ask the
     Unicode database in microseconds; Python in ten milliseconds)."""
-    if _textcore is not None:
-        if _textcore.FLAG_BITS != (_WORD, _SPACE, _CAP, _CJK, _DIGIT):
-            raise RuntimeError("dedupe._textcore was built with other flag bits: reinstall dedupe")
-        table = np.frombuffer(_textcore.char_flags(0x10000), dtype=np.uint8).copy()
+    if _native is not None:
+        if _native.FLAG_BITS != (_WORD, _SPACE, _CAP, _CJK, _DIGIT):
+            raise RuntimeError("dedupe._native was built with other flag bits: reinstall dedupe")
+        table = np.frombuffer(_native.char_flags(0x10000), dtype=np.uint8).copy()
     else:
         table = _python_flags()
     for lo, hi in _CAP_RANGES:
@@ -67,8 +67,8 @@ def flag_table() -> np.ndarray:
 
 def block_counts(texts: list[str]) -> BlockCounts:
     """The counts of every text."""
-    if _textcore is not None:
-        return BlockCounts(*_textcore.count_blocks(texts, flag_table()))
+    if _native is not None:
+        return BlockCounts(*_native.count_blocks(texts, flag_table()))
     return _counts_numpy(texts)
 
 
@@ -113,7 +113,7 @@ def _counts_numpy(texts: list[str]) -> BlockCounts:
     return BlockCounts(words.tolist(), tokens.tolist(), caps.tolist(), digits.tolist())
 
 
-_textcore = kernels()
+_native = kernels()
 _WORD_RUN = re.compile(r"\w+")
 _CAP_TOKEN = re.compile(r"(?<!\S)[A-ZÀ-ÞА-ЯΑ-Ω]")
 _DIGIT_CHAR = re.compile(r"\d")

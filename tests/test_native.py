@@ -1,4 +1,4 @@
-"""The compiled text kernels (dedupe._textcore) give exactly what the Python code gives.
+"""The compiled text kernels (dedupe._native) give exactly what the Python code gives.
 
 Each kernel is compared with the pure-Python function it stands for, on generated
 text full of the characters where the two could part (white space of every kind,
@@ -20,7 +20,7 @@ from .conftest import SEEDS, shared_path
 
 if kernels() is None:
     if os.environ.get("DEDUPE_REQUIRE_NATIVE"):
-        raise RuntimeError("DEDUPE_REQUIRE_NATIVE is set, but dedupe._textcore was not built")
+        raise RuntimeError("DEDUPE_REQUIRE_NATIVE is set, but dedupe._native was not built")
     pytest.skip("the native kernels were not built (no C compiler at install time) or DEDUPE_PURE_PYTHON is set",
                 allow_module_level=True)
 
@@ -109,7 +109,7 @@ def pure_python(monkeypatch):
     def switch():
         monkeypatch.setattr(segment, "_NATIVE_SEGMENTER", None)
         for module in (cues, textstats, boilerplate):
-            monkeypatch.setattr(module, "_textcore", None)
+            monkeypatch.setattr(module, "_native", None)
     return switch
 
 
@@ -142,7 +142,7 @@ def test_generated_pages_clean_the_same_both_ways(raw):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(segment, "_NATIVE_SEGMENTER", None)
         for module in (cues, textstats, boilerplate):
-            mp.setattr(module, "_textcore", None)
+            mp.setattr(module, "_native", None)
         assert _cleaned(raw, "text") == native
 
 
@@ -150,7 +150,7 @@ def test_switch_off_by_environment():
     import subprocess
     import sys
 
-    code = "from dedupe import segment, cues; print(segment._NATIVE_SEGMENTER is None, cues._textcore is None)"
+    code = "from dedupe import segment, cues; print(segment._NATIVE_SEGMENTER is None, cues._native is None)"
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DEDUPE_PURE_PYTHON": "1"},
                          capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
     assert out.stdout.split() == ["True", "True"]
@@ -190,5 +190,5 @@ def _phases(page):
 def test_region_phases_are_the_pythons(page):
     native = _phases(page)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(boilerplate, "_textcore", None)
+        mp.setattr(boilerplate, "_native", None)
         assert _phases(page) == native

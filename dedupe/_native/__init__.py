@@ -1,0 +1,17 @@
+"""dedupe's native text kernels (Cython), loaded by :mod:`dedupe.native`.
+
+Each kernel does what a pure-Python function of the package does (named in its
+docstring), with the same results, character by character in C instead of one
+``str`` or ``re`` call per line or block. Regular expressions, tables and cue
+functions are passed in from the Python modules, which keep the only copy of each
+rule. Importing this package fails (ImportError) where the extensions were not built.
+"""
+from .counts import FLAG_BITS, char_flags, count_blocks
+from .gates import LiteralGates
+from .labels import TextPage
+from .prose import ProseRules
+from .regions import Regions
+from .segment import SegmentRules
+
+__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "LiteralGates", "TextPage", "ProseRules", "Regions",
+           "SegmentRules"]

@@ -1,0 +1,281 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Native cue gates: :func:`dedupe.cues.mark` (case folding, first words, literal phrases)
+and the gates in front of the cue functions that the native phases ask."""
+cimport cython
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISDECIMAL
+
+from .chars cimport WORD, Py_UCS1, Py_UCS2, __builtin_ctzll, _flags_of, _in, uchar
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+    Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
+
+cdef enum:
+    MAX_LITERALS = 64
+    MAX_LITERAL_CHARS = 1024
+    MAX_FOLDS = 16
+
+
+@cython.final
+cdef class LiteralGates:
+    """The literal phrases of :mod:`dedupe.cues`' gates (one flag bit per group) and the
+    first-word scan: :func:`dedupe.cues.mark`, given the blocks' folded texts."""
+
+    cdef Py_ssize_t count
+    cdef Py_UCS4 chars[MAX_LITERAL_CHARS]  # the phrases, one after another
+    cdef Py_ssize_t start[MAX_LITERALS]
+    cdef Py_ssize_t length[MAX_LITERALS]
+    cdef int bit[MAX_LITERALS]
+    cdef unsigned long long ascii_first[128]  # an ASCII first character -> its phrases (bit i: phrase i)
+    cdef unsigned long long ascii_second[128]  # an ASCII second character -> its phrases
+    cdef unsigned long long other_second  # the phrases whose second character is not ASCII
+    cdef unsigned long long single[128]  # the phrases of one (ASCII) character
+    cdef unsigned long long group_of[MAX_LITERALS]  # a phrase -> the phrases of its group
+    cdef Py_ssize_t other[MAX_LITERALS]  # the phrases whose first character is not ASCII
+    cdef Py_ssize_t other_count
+    cdef object table_owner  # keeps ``table`` alive
+    cdef const unsigned char *table
+    cdef object fold_case
+    cdef Folds folds
+
+    def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python):
+        cdef Py_ssize_t i, j, used = 0
+        self.fold_case = fold_case
+        self.folds = Folds(case_fold, fold_by_python)
+        phrases = [(lit, bit) for bit, lits in groups for lit in lits]
+        if len(phrases) > MAX_LITERALS or sum(len(p) for p, _ in phrases) > MAX_LITERAL_CHARS:
+            raise ValueError(f"too many literal phrases for the native gates: {len(phrases)}")
+        for i in range(128):
+            self.ascii_first[i] = self.ascii_second[i] = self.single[i] = 0
+        self.other_second = 0
+        self.count = len(phrases)
+        for i, (lit, bit) in enumerate(phrases):
+            if not lit:
+                raise ValueError("an empty literal phrase")
+            self.start[i], self.length[i], self.bit[i] = used, len(lit), bit
+            for c in lit:
+                self.chars[used] = ord(c)
+                used += 1
+            self.group_of[i] = 0
+            for j, (_, other_bit) in enumerate(phrases):
+                if other_bit == bit:
+                    self.group_of[i] |= 1ULL << j
+            if ord(lit[0]) < 128 and len(lit) == 1:
+                self.single[ord(lit[0])] |= 1ULL << i
+            elif ord(lit[0]) < 128:
+                self.ascii_first[ord(lit[0])] |= 1ULL << i
+                if ord(lit[1]) < 128:
+                    self.ascii_second[ord(lit[1])] |= 1ULL << i
+                else:
+                    self.other_second |= 1ULL << i
+            else:
+                self.other[self.other_count] = i
+                self.other_count += 1
+        self.table_owner = table
+        self.table = &table[0]
+
+    cdef int flags_of(self, str low) noexcept:
+        """The groups whose phrases ``low`` holds."""
+        cdef unsigned int kind = PyUnicode_KIND(low)
+        cdef void *data = PyUnicode_DATA(low)
+        if kind == 1:
+            return _literal_flags(self, <const Py_UCS1 *>data, len(low))
+        if kind == 2:
+            return _literal_flags(self, <const Py_UCS2 *>data, len(low))
+        return _literal_flags(self, <const Py_UCS4 *>data, len(low))
+
+    def mark(self, list segs):
+        """Set each segment's ``low`` (its text folded as ``fold_case`` does), ``first``
+        (the first run of word characters there) and ``flags``. Returns False, and sets
+        nothing, when a segment's text holds a line break."""
+        cdef Py_ssize_t k, i, j, n
+        cdef str low
+        cdef unsigned int kind
+        cdef void *data
+        cdef list lows = []
+        for seg in segs:
+            low = self.folds.fold(seg.text, self.fold_case)
+            if low is None:
+                return False
+            lows.append(low)
+        for k in range(len(segs)):
+            low = lows[k]
+            n = len(low)
+            kind, data = PyUnicode_KIND(low), PyUnicode_DATA(low)
+            i = 0
+            while i < n and not (_flags_of(PyUnicode_READ(kind, data, i), self.table) & WORD):
+                i += 1
+            j = i
+            while j < n and _flags_of(PyUnicode_READ(kind, data, j), self.table) & WORD:
+                j += 1
+            seg = segs[k]
+            seg.low = low
+            seg.first = PyUnicode_Substring(low, i, j)
+            seg.flags = self.flags_of(low)
+        return True
+
+
+cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcept:
+    """:meth:`LiteralGates.flags_of` over one kind of string data."""
+    cdef Py_ssize_t i, j, idx
+    cdef unsigned long long cand, done = 0  # the phrases of the groups found
+    cdef int found = 0
+    cdef Py_UCS4 c, c2
+    for i in range(n):
+        c = data[i]
+        if c < 128:
+            cand = g.single[c] & ~done
+            while cand:
+                idx = __builtin_ctzll(cand)
+                cand &= cand - 1
+                found |= g.bit[idx]
+                done |= g.group_of[idx]
+            cand = g.ascii_first[c] & ~done
+            if not cand or i + 1 >= n:
+                continue
+            c2 = data[i + 1]  # a first filter: the first two characters
+            cand &= g.ascii_second[c2] if c2 < 128 else g.other_second
+            while cand:
+                idx = __builtin_ctzll(cand)
+                cand &= cand - 1
+                if not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
+                    found |= g.bit[idx]
+                    done |= g.group_of[idx]
+        else:
+            for j in range(g.other_count):
+                idx = g.other[j]
+                if g.chars[g.start[idx]] == c and not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
+                    found |= g.bit[idx]
+    return found
+
+
+cdef inline bint _literal_at(LiteralGates g, const uchar *data, Py_ssize_t n, Py_ssize_t i,
+                             Py_ssize_t idx) noexcept:
+    """Phrase ``idx`` starts at ``i`` (its first character is known to)."""
+    cdef Py_ssize_t m = g.length[idx], j, s0 = g.start[idx]
+    if i + m > n:
+        return False
+    for j in range(1, m):
+        if data[i + j] != g.chars[s0 + j]:
+            return False
+    return True
+
+
+@cython.final
+cdef class Folds:
+    """What :func:`dedupe.segment.fold_case` adds to ``str.lower``: ``case_fold``, a
+    ``str.maketrans`` table applied after it, and ``fold_by_python``, characters whose
+    folding is left to fold_case itself (lower case that depends on context or is
+    longer than one character, as final sigma and dotted capital I, and characters
+    fold_case treats with their neighbours)."""
+
+    cdef Py_ssize_t count
+    cdef Py_UCS4 src[MAX_FOLDS]
+    cdef Py_UCS4 dst[MAX_FOLDS]
+    cdef str by_python
+
+    def __init__(self, case_fold, str fold_by_python):
+        if len(case_fold) > MAX_FOLDS:
+            raise ValueError(f"at most {MAX_FOLDS} case folds")
+        for a, b in sorted(case_fold.items()):
+            if isinstance(b, str) and len(b) == 1:
+                b = ord(b)
+            if not isinstance(b, int):
+                raise ValueError("a case fold maps a character to one character")
+            self.src[self.count], self.dst[self.count] = a, b
+            self.count += 1
+        self.by_python = fold_by_python
+
+    cdef str fold(self, str t, fold_case):
+        """``fold_case(t)``, or None when ``t`` holds a line break."""
+        cdef Py_ssize_t n = len(t), i, j
+        cdef unsigned int kind = PyUnicode_KIND(t)
+        cdef void *data = PyUnicode_DATA(t)
+        cdef Py_UCS4 c, maxchar = 0
+        cdef bint special = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c == 10:
+                return None
+            if c > maxchar:
+                maxchar = c
+            if c >= 128 and _in(c, self.by_python):
+                special = True
+        if special:
+            return fold_case(t)
+        if maxchar < 128:
+            return t.lower()
+        # folded into a UCS-4 buffer: the result's widest character is known only then,
+        # and a str must be made at its narrowest kind to compare equal to others
+        cdef Py_UCS4 *buf = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
+        if buf == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < 128:
+                    if 65 <= c <= 90:
+                        c = <Py_UCS4>(<unsigned int>c | 0x20)
+                else:
+                    c = Py_UNICODE_TOLOWER(c)
+                    for j in range(self.count):
+                        if self.src[j] == c:
+                            c = self.dst[j]
+                            break
+                buf[i] = c
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n)
+        finally:
+            PyMem_Free(buf)
+
+
+
+
+cdef class CueGate:
+    """One entry of ``cues.CUE_GATES``: a necessary condition of a cue."""
+
+    def __init__(self, frozenset words, int bits, bint digits):
+        self.words, self.bits, self.digits = words, bits, digits
+
+    cdef bint opens(self, seg) except -1:
+        first = seg.first
+        if first is None or (seg.flags & self.bits) != 0:
+            return True
+        cdef str f = first
+        return f in self.words or (self.digits and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+
+
+cdef class CueSet:
+    """The cue functions of :mod:`dedupe.cues` that the native phases ask, each behind
+    its gate (``cues.CUE_GATES``), and the gates of ``end_cues_of`` and ``names_a_kind``."""
+
+    def __init__(self, cues):
+        self.end_first, self.kind_first, self.kind_flags = cues._END_OR_ABOUT_FIRST, cues._KIND_FIRST, cues._KIND_FLAGS
+        self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
+        self.comment_cue, self.newsletter, self.footer = cues.comment_cue, cues.newsletter, cues.footer
+        self.social, self.author, self.disclaimer = cues.social, cues.author, cues.disclaimer
+        self.about_cue, self.teaser_cue, self.end_cue = cues.about_cue, cues.teaser_cue, cues.end_cue
+        self.comment_date, self.glued_cue, self.embed_credit = cues.comment_date, cues.glued_cue, cues.embed_credit
+        self.byline_bit, self.machinery, self.photo_credit = cues.byline_bit, cues.machinery, cues.photo_credit
+        self.section_kind = cues.section_kind
+        g = {name: CueGate(*gate) for name, gate in cues.CUE_GATES.items()}
+        self.g_advert, self.g_caption, self.g_credit_end = g["advert"], g["caption"], g["credit_end"]
+        self.g_comment_cue, self.g_newsletter, self.g_footer = g["comment_cue"], g["newsletter"], g["footer"]
+        self.g_social, self.g_author, self.g_disclaimer = g["social"], g["author"], g["disclaimer"]
+        self.g_about, self.g_teaser = g["about_cue"], g["teaser_cue"]
+
+    cdef bint first_gate(self, seg, frozenset words) except -1:
+        """The block's first word is unknown, one of ``words``, or starts with a digit."""
+        first = seg.first
+        if first is None:
+            return True
+        cdef str f = first
+        return f in words or (len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+
+    cdef bint end_gate(self, seg) except -1:
+        return self.first_gate(seg, self.end_first)
+
+    cdef bint kind_gate(self, seg) except -1:
+        """``cues.names_a_kind``."""
+        return self.first_gate(seg, self.kind_first) or (seg.flags & self.kind_flags) != 0

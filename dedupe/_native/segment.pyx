@@ -1,0 +1,147 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Native :func:`dedupe.segment.segment_text`: lines read and joined in one pass over the page."""
+cimport cython
+from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALPHA,
+                               Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
+                               Py_UNICODE_ISUPPER)
+
+from .chars cimport CharSet, _charset, _in, _in_set
+
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    """What ``str.splitlines`` splits at."""
+    if c < 128:
+        return c == 10 or c == 13 or c == 11 or c == 12 or 28 <= c <= 30
+    return Py_UNICODE_ISLINEBREAK(c)
+
+
+cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
+    """Where the line that starts at ``a`` ends, and whether it is already as
+    ``" ".join(line.split())`` makes it (single spaces between words, none around)."""
+    cdef Py_ssize_t b = a
+    cdef Py_UCS4 c
+    cdef bint prev_space = True, ok = True
+    while b < size:
+        c = PyUnicode_READ(kind, data, b)
+        if c == 32:
+            if prev_space:
+                ok = False
+            prev_space = True
+        elif c < 128 and c > 32:
+            prev_space = False
+        elif _line_break(c):
+            break
+        elif Py_UNICODE_ISSPACE(c):
+            ok, prev_space = False, True
+        else:
+            prev_space = False
+        b += 1
+    squashed[0] = ok and not (prev_space and b > a)
+    return b
+
+
+@cython.final
+cdef class SegmentRules:
+    """The rules of :func:`dedupe.segment.segment_text`, as the Python module defines them."""
+
+    cdef CharSet terminal, opens, joins_left, joins_right
+    cdef object standalone, lower_start, without_site_name
+    cdef Py_ssize_t standalone_max
+    cdef bint lower_first_latin[256]  # the characters that start a continuation, below U+0100
+    cdef str lower_first_other  # and the others
+
+    def __init__(self, *, terminal, opens, joins_left, joins_right, standalone, standalone_max, lower_start,
+                 lower_first, without_site_name):
+        self.terminal, self.opens = _charset(terminal), _charset(opens)
+        self.joins_left, self.joins_right = _charset(joins_left), _charset(joins_right)
+        self.standalone, self.standalone_max, self.lower_start = standalone, standalone_max, lower_start
+        self.without_site_name = without_site_name
+        cdef int i
+        for i in range(256):
+            self.lower_first_latin[i] = chr(i) in lower_first
+        self.lower_first_other = "".join(sorted(c for c in lower_first if ord(c) >= 256))
+
+    cdef bint continues(self, str prev, str nxt):
+        """``segment._continues``: lines come squashed (single spaces, no others)."""
+        cdef Py_UCS4 p = prev[len(prev) - 1]
+        cdef Py_UCS4 c = nxt[0]
+        cdef Py_UCS4 ch
+        cdef Py_ssize_t ntok = 0, caps = 0
+        cdef bint at_start = True
+        if _in_set(&self.opens, p):
+            return True
+        if _in_set(&self.terminal, p) or (len(prev) <= self.standalone_max and self.standalone.match(prev) is not None):
+            return False
+        if (c < 256 and self.lower_first_latin[c]) or (c >= 256 and _in(c, self.lower_first_other)):
+            return True
+        if (c == u'"' or Py_UNICODE_ISDECIMAL(c) or Py_UNICODE_ISSPACE(c)) and self.lower_start.match(nxt) is not None:
+            return True
+        if not (Py_UNICODE_ISALPHA(p) and Py_UNICODE_ISLOWER(p)) and p != u',':
+            return False
+        for ch in prev:
+            if ch == u' ':
+                at_start = True
+            elif at_start:
+                at_start = False
+                ntok += 1
+                if Py_UNICODE_ISUPPER(ch):
+                    caps += 1
+        if ntok <= 2:
+            return True
+        return ntok >= 6 and 2 * caps < ntok
+
+    cdef bint tight(self, str a, str b) noexcept:
+        """``segment._join`` adds no space between ``a`` and ``b``."""
+        return _in_set(&self.joins_right, b[0]) or _in_set(&self.joins_left, a[len(a) - 1])
+
+    def segment(self, str raw, segment_cls, deadline):
+        """:func:`dedupe.segment.segment_text`."""
+        cdef list segs = []
+        cdef list parts = []  # the open segment's lines and the spaces between them (one list: fewer for the GC)
+        cdef Py_ssize_t para = 0, text_para = 0, n = 0
+        cdef bint prev_blank = True, started = False
+        cdef str s, last = "", title = "", headline = ""
+        cdef Py_ssize_t size = len(raw), a = 0, b = 0
+        cdef unsigned int kind = PyUnicode_KIND(raw)
+        cdef void *data = PyUnicode_DATA(raw)
+        cdef bint squashed
+        while a < size:  # the lines of raw.splitlines(), one by one
+            b = _line_end(kind, data, a, size, &squashed)
+            if squashed:
+                s = PyUnicode_Substring(raw, a, b)
+            else:
+                s = " ".join(PyUnicode_Substring(raw, a, b).split())
+            a = b + 1
+            if b + 1 < size and PyUnicode_READ(kind, data, b) == 13 and PyUnicode_READ(kind, data, b + 1) == 10:
+                a += 1  # \r\n is one break
+            if not n & 0xFFF:
+                deadline.check(len(segs))
+            n += 1
+            if not s:
+                prev_blank = True
+                if parts:
+                    segs.append(segment_cls("".join(parts), text_para))
+                    del parts[:]
+                continue
+            if prev_blank and started:
+                para += 1
+            prev_blank = False
+            if not started:
+                title = s
+                headline = self.without_site_name(s)
+            if parts and self.continues(last, s) and not (s == title or s == headline or last == title
+                                                          or last == headline):
+                if not self.tight(last, s):
+                    parts.append(" ")
+                parts.append(s)
+                last = s
+                continue
+            if parts:
+                segs.append(segment_cls("".join(parts), text_para))
+                del parts[:]
+            parts.append(s)
+            last, text_para, started = s, para, True
+        if parts:
+            segs.append(segment_cls("".join(parts), text_para))
+        return segs
+
