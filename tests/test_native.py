@@ -192,3 +192,29 @@ def test_region_phases_are_the_pythons(page):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(boilerplate, "_native", None)
         assert _phases(page) == native
+
+
+def test_cleaning_leaks_nothing():
+    """A reference the kernels forget to drop keeps every block alive: cleaning the same page
+    again and again must not grow the memory Python has allocated."""
+    import gc
+    import sys
+    import tracemalloc
+
+    page = sorted(SEEDS.glob("000_*"))[0].read_text()
+    doc = dedupe.clean(page, format="text")
+    first, plain = doc.blocks[0], [tuple(doc.blocks[0])]  # each held by a list and a name
+    assert sys.getrefcount(first) == sys.getrefcount(plain[0])
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            dedupe.clean(page, format="text")
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(200):
+            dedupe.clean(page, format="text")
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 100_000, f"{grown:,} bytes kept after 200 cleanings of one page"

@@ -1,7 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Native page facts and block labels of text pages (:mod:`dedupe.boilerplate`)."""
 cimport cython
-from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_SET_ITEM
 from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
@@ -10,7 +9,7 @@ from .gates cimport CueSet
 from .prose cimport ProseRules
 
 cdef extern from "Python.h":
-    PyObject *PyType_GenericAlloc(type cls, Py_ssize_t nitems)
+    object PyType_GenericAlloc(type cls, Py_ssize_t nitems)  # a new reference (NULL raises)
     void PyObject_GC_UnTrack(void *op)
 
 # what _label_blocks asks of a block's index: its bits in a per-page byte array
@@ -265,8 +264,6 @@ cdef class TextPage(CueSet):
         return blocks, "\n\n".join(main_parts)
 
 
-
-
 cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char bit) except -1:
     cdef Py_ssize_t i
     for i in indices:
@@ -296,14 +293,12 @@ cdef object _new_tuple5(type cls, str a, str b, str c, str d, int e):
     """``cls(a, b, c, d, e)`` for a named tuple ``cls``, made as ``tuple.__new__`` makes it,
     and left out of the garbage collector's lists (it holds only strings and a number,
     so it is in no cycle: the collector would untrack it at its first pass)."""
-    cdef PyObject *obj = PyType_GenericAlloc(cls, 5)
-    if obj == NULL:
-        raise MemoryError()
+    obj = PyType_GenericAlloc(cls, 5)
     for i, x in enumerate((a, b, c, d, e)):
-        Py_INCREF(x)
-        PyTuple_SET_ITEM(<object>obj, i, x)
-    PyObject_GC_UnTrack(obj)
-    return <object>obj
+        Py_INCREF(x)  # PyTuple_SET_ITEM takes this reference over
+        PyTuple_SET_ITEM(obj, i, x)
+    PyObject_GC_UnTrack(<void *>obj)
+    return obj
 
 
 cdef void _close_teasers(set out, list run, list prose, Py_ssize_t pairs, Py_ssize_t titled):
