@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
+from . import cues
 from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, comment_date, credit_end,
                    disclaimer, embed_credit, end_cue, end_cues_of, footer, glued_cue, machinery, mark,
                    names_a_kind, newsletter, photo_credit, section_kind, social, teaser_cue)
@@ -573,22 +574,14 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     n = len(segs)
     mark(segs)
     words, tokens, caps, digits = block_counts([s.text for s in segs])
+    is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
     if not html and _native is not None:
-        prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
-        trust_bad = True
-    else:
-        prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
-        deadline.check()
-        trust_bad = not html or _hints_informative(segs, words, prose)
-        scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
+        return _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline)
+    prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+    deadline.check()
+    trust_bad = not html or _hints_informative(segs, words, prose)
+    scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
     # cue lines, matched once: end-of-article cues and comment headers
-    if not html and _native is not None:
-        is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
-        deadline.check()
-        end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
-            segs, words, digits, prose, scores, is_template)
-        return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
-                     repeats, teaser_list, is_template)
     end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
     glued = [not prose[i] and 13 <= words[i] <= 60 and glued_cue(s) for i, s in enumerate(segs)]
@@ -604,7 +597,6 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     teaser_list = _teaser_lists(segs, words, prose)
     for i in teaser_list:
         scores[i] = min(scores[i], -3.0)
-    is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
     for i, tp in enumerate(is_template):
         if tp:
             scores[i] = min(scores[i], -5.0)
@@ -615,30 +607,37 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
                  repeats, teaser_list, is_template)
 
 
+def _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline) -> _Page:
+    """:func:`_page_facts` of a text page by the compiled kernels: the same facts."""
+    prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
+    deadline.check()
+    end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
+        segs, words, digits, prose, scores, is_template)
+    return _Page(segs, False, True, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
+                 repeats, teaser_list, is_template)
+
+
+# The compiled kernels of text pages (dedupe.native), made once with this module's rules.
 _native = kernels()
 
 
 @lru_cache(maxsize=1)
 def _native_prose():
-    """The compiled ``_is_prose``/``_score`` of text pages, with this module's rules."""
+    """``_is_prose`` and ``_score`` of text pages."""
     return _native.ProseRules(prose_end=_PROSE_END, closers=_CLOSERS, sentence_end=_SENTENCE_MARKS,
-                                fragment_start=_FRAGMENT_START)
+                              fragment_start=_FRAGMENT_START)
 
 
 @lru_cache(maxsize=1)
 def _native_text_page():
-    """The compiled ``_page_facts`` tail and ``_label_blocks`` of text pages."""
-    from . import cues
-
+    """The tail of ``_page_facts`` and ``_label_blocks`` of text pages."""
     return _native.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
                             main=MAIN, window=_REPEAT_WINDOW)
 
 
 @lru_cache(maxsize=1)
 def _native_regions():
-    """The compiled region phases of text pages."""
-    from . import cues
-
+    """The region phases of text pages."""
     return _native.Regions(cues, weak_region=_WEAK_REGION)
 
 
