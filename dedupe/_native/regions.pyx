@@ -246,20 +246,14 @@ cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize
     """``boilerplate._skip_gallery``."""
     cdef Py_ssize_t k = start
     cdef double total
-    while k < end and (_shown_twice(segs, k) or scores[k] < 1):
+    cdef dict counts = {}  # how many blocks have each text
+    for seg in segs:
+        t = seg.text
+        counts[t] = counts.get(t, 0) + 1
+    while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
         k += 1
     total = _mass(scores, start, end)
     return k if k < end and _mass(scores, k, end) >= 0.3 * total else start
-
-
-cdef bint _shown_twice(list segs, Py_ssize_t k) except -1:
-    """Another block of the page has the text of block ``k``."""
-    cdef str t = segs[k].text
-    cdef Py_ssize_t i
-    for i in range(len(segs)):
-        if i != k and segs[i].text == t:
-            return True
-    return False
 
 
 cdef Py_ssize_t _skip_standfirst(list scores, Py_ssize_t start, Py_ssize_t end) except -1:
