@@ -575,12 +575,20 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     mark(segs)
     words, tokens, caps, digits = block_counts([s.text for s in segs])
     is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
-    if not html and _native is not None:
-        return _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline)
-    prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+    if _native is not None:
+        if not html:
+            return _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline)
+        prose = _native_prose().prose_flags(segs, words, caps, tokens)
+    else:
+        prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
     deadline.check()
     trust_bad = not html or _hints_informative(segs, words, prose)
     scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
+    if _native is not None:  # (the rest of the facts has no HTML terms)
+        end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
+            segs, words, digits, prose, scores, is_template)
+        return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
+                     repeats, teaser_list, is_template)
     # cue lines, matched once: end-of-article cues and comment headers
     end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
@@ -630,7 +638,7 @@ def _native_prose():
 
 @lru_cache(maxsize=1)
 def _native_text_page():
-    """The tail of ``_page_facts`` and ``_label_blocks`` of text pages."""
+    """The tail of ``_page_facts`` (any page) and ``_label_blocks`` of text pages."""
     return _native.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
                             main=MAIN, window=_REPEAT_WINDOW)
 

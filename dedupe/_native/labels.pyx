@@ -23,10 +23,10 @@ cdef enum:
 
 @cython.final
 cdef class TextPage(CueSet):
-    """The block-by-block phases of :func:`dedupe.boilerplate.classify` for text pages
-    (``_page_facts`` after the scores, ``_repeated_headlines``, ``_teaser_lists`` and
-    ``_label_blocks``), with the cue functions of :mod:`dedupe.cues` called as they are
-    there, in the same order, and only where the Python code calls them."""
+    """The block-by-block phases of :func:`dedupe.boilerplate.classify`: ``_page_facts``
+    after the scores, with ``_repeated_headlines`` and ``_teaser_lists`` (any page: they
+    have no HTML terms), and ``_label_blocks`` of text pages; the cue functions of
+    :mod:`dedupe.cues` are called as they are there, and only where the Python code calls them."""
 
     cdef ProseRules prose_rules
     cdef object block_cls, hint_caption, hint_kind, main

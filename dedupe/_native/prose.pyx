@@ -66,6 +66,15 @@ cdef class ProseRules:
             return False
         return caps / <double>tokens < 0.4
 
+    def prose_flags(self, list segs, list words, list caps, list tokens):
+        """Each block's ``_is_prose`` (a text or an HTML page)."""
+        cdef Py_ssize_t n = len(segs), k
+        cdef list prose = [False] * n
+        for k in range(n):
+            if self.is_prose(segs[k].text, words[k], caps[k], tokens[k]):
+                prose[k] = True
+        return prose
+
     def text_scores(self, list segs, list words, list caps, list tokens):
         """Each block's prose flag and score, as ``_page_facts`` makes them for a text page."""
         cdef Py_ssize_t n = len(segs), k
