@@ -576,19 +576,11 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     words, tokens, caps, digits = block_counts([s.text for s in segs])
     is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
     if _native is not None:
-        if not html:
-            return _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline)
-        prose = _native_prose().prose_flags(segs, words, caps, tokens)
-    else:
-        prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+        return _native_facts(segs, html, words, tokens, caps, digits, is_template, deadline)
+    prose = [_is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
     deadline.check()
     trust_bad = not html or _hints_informative(segs, words, prose)
     scores = [_score(s, w, p, html, trust_bad, c, t) for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
-    if _native is not None:  # (the rest of the facts has no HTML terms)
-        end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
-            segs, words, digits, prose, scores, is_template)
-        return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
-                     repeats, teaser_list, is_template)
     # cue lines, matched once: end-of-article cues and comment headers
     end_cues = end_cues_of(segs)
     comment_dates = [d > 0 and comment_date(s) for s, d in zip(segs, digits)]  # a header holds a number
@@ -615,13 +607,18 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
                  repeats, teaser_list, is_template)
 
 
-def _native_text_facts(segs, words, tokens, caps, digits, is_template, deadline) -> _Page:
-    """:func:`_page_facts` of a text page by the compiled kernels: the same facts."""
-    prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
+def _native_facts(segs, html, words, tokens, caps, digits, is_template, deadline) -> _Page:
+    """:func:`_page_facts` by the compiled kernels: the same facts."""
+    if html:
+        prose = _native_prose().prose_flags(segs, words, caps, tokens)
+        trust_bad, scores = _native_prose().html_scores(segs, words, prose, _hint_facts)
+    else:
+        prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
+        trust_bad = True
     deadline.check()
     end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
         segs, words, digits, prose, scores, is_template)
-    return _Page(segs, False, True, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
+    return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
                  repeats, teaser_list, is_template)
 
 
@@ -638,14 +635,14 @@ def _native_prose():
 
 @lru_cache(maxsize=1)
 def _native_text_page():
-    """The tail of ``_page_facts`` (any page) and ``_label_blocks`` of text pages."""
+    """The tail of ``_page_facts`` and ``_label_blocks``."""
     return _native.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
                             main=MAIN, window=_REPEAT_WINDOW)
 
 
 @lru_cache(maxsize=1)
 def _native_regions():
-    """The region phases of text pages."""
+    """The region phases (``_trim_edges`` of text pages only)."""
     return _native.Regions(cues, weak_region=_WEAK_REGION)
 
 
@@ -653,7 +650,7 @@ def _body_region(page: _Page) -> tuple[int, int]:
     """Phase 2: the article as one contiguous region, [start, end): the best-scoring run,
     before a comment thread, its dominant island, and before a strong boundary that
     only teasers follow."""
-    if not page.html and _native is not None:
+    if _native is not None:
         return _native_regions().body_region(page.scores, page.words, page.comment_dates, page.strong)
     scores, words, comment_dates, strong = page.scores, page.words, page.comment_dates, page.strong
     n = len(scores)
@@ -684,10 +681,10 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
     """Phase 3: cut at the first strong end-of-article boundary once the body is under way.
     A "Related" box set inside the article is skipped when long prose resumes right after
     it. Returns the new end, the boundary's text (None: no cut) and the skipped boxes."""
-    if not page.html and _native is not None:
+    if _native is not None:
         return _native_regions().cut_at_boundary(page.segs, page.words, page.prose, page.scores, page.strong,
                                                  page.end_cues, page.comment_dates, page.repeats, page.folded,
-                                                 start, end)
+                                                 start, end, page.html)
     segs, words, prose, scores, strong = page.segs, page.words, page.prose, page.scores, page.strong
     total = _mass(scores, start, end) or 1.0
     acc = 0.0
@@ -715,7 +712,7 @@ def _cut_at_boundary(page: _Page, start: int, end: int) -> tuple[int, str | None
 def _teaser_cards(page: _Page, start: int, end: int) -> tuple[int, set[int]]:
     """Phase 4: teaser cards, the prose just before a "keep reading" cue back to the card's
     headline (cards come in series); the body ends before the first of them."""
-    if not page.html and _native is not None:
+    if _native is not None:
         return _native_regions().teaser_cards(page.segs, page.words, page.prose, start, end)
     segs, words, prose = page.segs, page.words, page.prose
     teaser: set[int] = set()
@@ -762,10 +759,11 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
                   inline_widget: set[int], teaser: set[int], deadline: Deadline) -> tuple[list[Block], str]:
     """Phase 6: every block's label and reason (inside the region: main, unless a cue says
     what it is; outside: the kind its cues, section or position name), and the main text."""
-    if not page.html and _native is not None:
+    if _native is not None:
         return _native_text_page().label(page.segs, page.words, page.prose, page.scores, page.strong,
                                          page.comment_dates, page.repeats, page.teaser_list, page.is_template,
-                                         page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline)
+                                         page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline,
+                                         page.html)
     segs, words, prose, scores, html = page.segs, page.words, page.prose, page.scores, page.html
     strong, comment_dates, repeats, is_template = page.strong, page.comment_dates, page.repeats, page.is_template
     n = len(segs)

@@ -174,8 +174,8 @@ def synthetic_pages(draw):
     scores = draw(st.lists(SCORE, min_size=n, max_size=n))
     digits = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
     repeats = set(draw(st.lists(st.integers(0, n - 1), max_size=4)))
-    return boilerplate._Page(segs, False, True, words, digits, prose, scores, end_cues, comment_dates, strong,
-                             [s.low for s in segs], repeats, set(), [False] * n)
+    return boilerplate._Page(segs, draw(st.booleans()), True, words, digits, prose, scores, end_cues, comment_dates,
+                             strong, [s.low for s in segs], repeats, set(), [False] * n)
 
 
 def _phases(page):
@@ -218,3 +218,21 @@ def test_cleaning_leaks_nothing():
     finally:
         tracemalloc.stop()
     assert grown < 100_000, f"{grown:,} bytes kept after 200 cleanings of one page"
+
+
+HINTS = st.lists(st.sampled_from(["article", "content", "body", "related", "comment", "share", "sidebar", "promo",
+                                  "widget", "nav", "footer", "story", "taboola", "x"]), max_size=5).map(" ".join)
+
+
+@FAST
+@given(st.lists(st.tuples(LINE, st.integers(0, 400), HINTS, st.booleans()), min_size=1, max_size=25))
+def test_html_prose_and_scores_are_the_pythons(blocks):
+    segs = [segment.Segment(t or "x", 0, "p", link, hints, False, in_list) for t, link, hints, in_list in blocks]
+    texts = [s.text for s in segs]
+    words, tokens, caps, _ = textstats.block_counts(texts)
+    prose = [boilerplate._is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
+    assert boilerplate._native_prose().prose_flags(segs, words, caps, tokens) == prose
+    trust_bad, scores = boilerplate._native_prose().html_scores(segs, words, prose, boilerplate._hint_facts)
+    assert trust_bad == boilerplate._hints_informative(segs, words, prose)
+    assert scores == [boilerplate._score(s, w, p, True, trust_bad, c, t)
+                      for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]

@@ -25,7 +25,7 @@ cdef enum:
 cdef class TextPage(CueSet):
     """The block-by-block phases of :func:`dedupe.boilerplate.classify`: ``_page_facts``
     after the scores, with ``_repeated_headlines`` and ``_teaser_lists`` (any page: they
-    have no HTML terms), and ``_label_blocks`` of text pages; the cue functions of
+    have no HTML terms), and ``_label_blocks``; the cue functions of
     :mod:`dedupe.cues` are called as they are there, and only where the Python code calls them."""
 
     cdef ProseRules prose_rules
@@ -179,8 +179,8 @@ cdef class TextPage(CueSet):
 
     def label(self, list segs, list words, list prose, list scores, list strong, list comment_dates, set repeats,
               set teaser_list, list is_template, list folded, Py_ssize_t start, Py_ssize_t end, title, cut_reason,
-              set inline_widget, set teaser, deadline):
-        """``_label_blocks`` of a text page: every block's label and reason, and the main text."""
+              set inline_widget, set teaser, deadline, bint html):
+        """``_label_blocks``: every block's label and reason, and the main text."""
         cdef Py_ssize_t n = len(segs), k
         cdef dict where
         cdef list blocks = [], main_parts = []
@@ -223,10 +223,12 @@ cdef class TextPage(CueSet):
                     label, reason = "caption", "figure caption (DOM)"
                 elif w <= 60 and self.g_credit_end.opens(s) and credit_end(s):
                     label, reason = "caption", "caption ending in a credit"
-                elif w <= 50 and k + 1 < n and words[k + 1] <= 5 and photo_credit(segs[k + 1]):
+                elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 and photo_credit(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
                 elif not prose[k] and w <= 40 and self.g_caption.opens(s) and caption(s):
                     label, reason = "caption", "caption/credit cue"
+                elif not prose[k] and w <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
+                    label, reason = "navigation", "link block inside the article"
                 elif is_template[k]:
                     label, reason = "boilerplate", "site template (seen across stories)"
                 elif mark[k] & ECHO and 6 <= w <= 60:

@@ -2,6 +2,8 @@
 """Native prose test and block scores of text pages (:mod:`dedupe.boilerplate`)."""
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 
+from libc.math cimport fabs
+
 from .chars cimport _charset, _in_set
 
 
@@ -74,6 +76,50 @@ cdef class ProseRules:
             if self.is_prose(segs[k].text, words[k], caps[k], tokens[k]):
                 prose[k] = True
         return prose
+
+    def html_scores(self, list segs, list words, list prose, hint_facts):
+        """``_hints_informative`` and each block's ``_score`` on an HTML page (link density
+        and the class/id words' ``hint_facts`` weigh in); returns both."""
+        cdef Py_ssize_t n = len(segs), k
+        cdef list scores = [0.0] * n
+        cdef long w, total = 0, flagged = 0
+        cdef bint p, trust_bad
+        cdef double s, link
+        cdef Py_ssize_t size
+        for k in range(n):  # _hints_informative
+            if prose[k]:
+                w = words[k]
+                total += w
+                hints = segs[k].hints
+                if hints and hint_facts(hints).bad:
+                    flagged += w
+        trust_bad = not total or flagged < 0.8 * total
+        for k in range(n):
+            seg = segs[k]
+            w, p = words[k], prose[k]
+            if p:
+                s = <double>w if w >= 20 else 0.6 * w
+            elif w >= 25 and not seg.in_list:
+                s = 0.3 * w
+            else:
+                s = -(2.0 + 0.3 * (w if w < 20 else 20))
+            size = len(seg.text)
+            link = <long>seg.link_chars / <double>(size if size > 1 else 1)
+            if link > 0.5 and not (p and w >= 20 and link <= 0.75):
+                s = -fabs(s) - 2
+            elif link > 0.5:
+                s *= 0.3
+            elif link > 0.25:
+                s *= 0.5 if s > 0 else 1.5
+            hints = seg.hints
+            if hints:
+                facts = hint_facts(hints)
+                if facts.strong:
+                    s = -fabs(s) - 2
+                elif facts.bad and s > 0 and trust_bad:
+                    s *= 0.4
+            scores[k] = s
+        return trust_bad, scores
 
     def text_scores(self, list segs, list words, list caps, list tokens):
         """Each block's prose flag and score, as ``_page_facts`` makes them for a text page."""

@@ -8,8 +8,8 @@ from .gates cimport CueSet
 
 @cython.final
 cdef class Regions(CueSet):
-    """``_body_region``, ``_cut_at_boundary``, ``_teaser_cards`` and ``_trim_edges`` of a
-    text page (no DOM container, no HTML weights)."""
+    """``_body_region``, ``_cut_at_boundary`` and ``_teaser_cards`` of any page, and
+    ``_trim_edges`` of a text page (no DOM container, no HTML weights)."""
 
     cdef double weak_region
 
@@ -45,7 +45,7 @@ cdef class Regions(CueSet):
         return start, end
 
     def cut_at_boundary(self, list segs, list words, list prose, list scores, list strong, list end_cues,
-                        list comment_dates, set repeats, list folded, Py_ssize_t start, Py_ssize_t end):
+                        list comment_dates, set repeats, list folded, Py_ssize_t start, Py_ssize_t end, bint html):
         """``_cut_at_boundary``."""
         cdef double total = _mass(scores, start, end), acc = 0.0, x
         cdef set inline_widget = set()
@@ -61,7 +61,7 @@ cdef class Regions(CueSet):
                 if self.g_about.opens(segs[k]) and self.about_cue(segs[k]):
                     resume = -1
                 else:
-                    resume = _resumes_after_widget(words, prose, scores, end_cues, comment_dates, k, end, acc)
+                    resume = _resumes_after_widget(words, prose, scores, end_cues, comment_dates, k, end, acc, html)
                 if resume < 0:
                     return k, segs[k].text, inline_widget
                 inline_widget.update(range(k, resume))
@@ -225,20 +225,21 @@ cdef tuple _dominant_island(list scores, Py_ssize_t start, Py_ssize_t end, Py_ss
 
 
 cdef Py_ssize_t _resumes_after_widget(list words, list prose, list scores, list end_cue, list comment_date,
-                                      Py_ssize_t cue, Py_ssize_t end, double before) except -2:
-    """``boilerplate._resumes_after_widget`` of a text page; -1 for None."""
+                                      Py_ssize_t cue, Py_ssize_t end, double before, bint html) except -2:
+    """``boilerplate._resumes_after_widget``; -1 for None."""
     cdef Py_ssize_t j, k
-    cdef double after, x
-    for j in range(cue + 1, min(end, cue + 9)):
+    cdef double after, x, need
+    for j in range(cue + 1, min(end, cue + (17 if html else 9))):
         if prose[j] and words[j] >= 20:
             after = 0.0
             for k in range(j, end):
-                if words[k] <= 12 and (end_cue[k] or comment_date[k]):
+                if words[k] <= 12 and ((not html and end_cue[k]) or comment_date[k]):
                     break
                 x = scores[k]
                 if x > 0:
                     after += x
-            return j if after >= 0.5 * before else -1
+            need = (0.15 if j - cue <= 2 else 0.3) if html else 0.5
+            return j if after >= need * before else -1
     return -1
 
 
