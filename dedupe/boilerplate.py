@@ -616,7 +616,7 @@ def _native_facts(segs, html, words, tokens, caps, digits, is_template, deadline
         prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
         trust_bad = True
     deadline.check()
-    end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_text_page().facts(
+    end_cues, comment_dates, strong, folded, repeats, teaser_list = _native_labeller().facts(
         segs, words, digits, prose, scores, is_template)
     return _Page(segs, html, trust_bad, words, digits, prose, scores, end_cues, comment_dates, strong, folded,
                  repeats, teaser_list, is_template)
@@ -634,9 +634,9 @@ def _native_prose():
 
 
 @lru_cache(maxsize=1)
-def _native_text_page():
+def _native_labeller():
     """The tail of ``_page_facts`` and ``_label_blocks``."""
-    return _native.TextPage(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
+    return _native.Labeller(_native_prose(), cues, block_cls=Block, hint_caption=_hint_caption, hint_kind=_hint_kind,
                             main=MAIN, window=_REPEAT_WINDOW)
 
 
@@ -760,10 +760,10 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
     """Phase 6: every block's label and reason (inside the region: main, unless a cue says
     what it is; outside: the kind its cues, section or position name), and the main text."""
     if _native is not None:
-        return _native_text_page().label(page.segs, page.words, page.prose, page.scores, page.strong,
-                                         page.comment_dates, page.repeats, page.teaser_list, page.is_template,
-                                         page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline,
-                                         page.html)
+        return _native_labeller().label(page.segs, page.words, page.prose, page.scores, page.strong,
+                                        page.comment_dates, page.repeats, page.teaser_list, page.is_template,
+                                        page.folded, start, end, title, cut_reason, inline_widget, teaser, deadline,
+                                        page.html)
     segs, words, prose, scores, html = page.segs, page.words, page.prose, page.scores, page.html
     strong, comment_dates, repeats, is_template = page.strong, page.comment_dates, page.repeats, page.is_template
     n = len(segs)

@@ -8,10 +8,10 @@ rule. Importing this package fails (ImportError) where the extensions were not b
 """
 from .counts import FLAG_BITS, char_flags, count_blocks
 from .gates import LiteralGates
-from .labels import TextPage
+from .labels import Labeller
 from .prose import ProseRules
 from .regions import Regions
 from .segment import SegmentRules
 
-__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "LiteralGates", "TextPage", "ProseRules", "Regions",
+__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "LiteralGates", "Labeller", "ProseRules", "Regions",
            "SegmentRules"]

@@ -22,7 +22,7 @@ cdef enum:
 
 
 @cython.final
-cdef class TextPage(CueSet):
+cdef class Labeller(CueSet):
     """The block-by-block phases of :func:`dedupe.boilerplate.classify`: ``_page_facts``
     after the scores, with ``_repeated_headlines`` and ``_teaser_lists`` (any page: they
     have no HTML terms), and ``_label_blocks``; the cue functions of
