@@ -53,6 +53,7 @@ def test_gates_never_change_an_answer(lines):
             assert f(seg) == f(ref), (name, seg.text)
         assert cues.advert(seg, w) == cues.advert(ref, w), seg.text
         assert cues.comment_date(seg) == bool(cues._COMMENT_DATE.match(seg.text)), seg.text  # its gate is necessary
+        assert cues.author(seg) == bool(cues._AUTHOR.match(seg.text)), seg.text  # and so is author's
         # the combined gate: whenever one of the cues that name a kind matches, it lets the block through
         if any(getattr(cues, name)(ref) for name in ("caption", "credit_end", "comment_cue", "newsletter", "footer",
                                                      "social", "author", "disclaimer")) or cues.advert(ref, w):
