@@ -611,7 +611,7 @@ def _native_facts(segs, html, words, tokens, caps, digits, is_template, deadline
     """:func:`_page_facts` by the compiled kernels: the same facts."""
     if html:
         prose = _native_prose().prose_flags(segs, words, caps, tokens)
-        trust_bad, scores = _native_prose().html_scores(segs, words, prose, _hint_facts)
+        trust_bad, scores = _native_prose().html_scores(segs, words, prose, caps, tokens, _hint_facts)
     else:
         prose, scores = _native_prose().text_scores(segs, words, caps, tokens)
         trust_bad = True

@@ -232,7 +232,8 @@ def test_html_prose_and_scores_are_the_pythons(blocks):
     words, tokens, caps, _ = textstats.block_counts(texts)
     prose = [boilerplate._is_prose(s, w, c, t) for s, w, c, t in zip(segs, words, caps, tokens)]
     assert boilerplate._native_prose().prose_flags(segs, words, caps, tokens) == prose
-    trust_bad, scores = boilerplate._native_prose().html_scores(segs, words, prose, boilerplate._hint_facts)
+    trust_bad, scores = boilerplate._native_prose().html_scores(segs, words, prose, caps, tokens,
+                                                                boilerplate._hint_facts)
     assert trust_bad == boilerplate._hints_informative(segs, words, prose)
     assert scores == [boilerplate._score(s, w, p, True, trust_bad, c, t)
                       for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]

@@ -14,3 +14,4 @@ cdef class ProseRules:
     cdef Py_ssize_t sentence_ends(self, str t) noexcept
     cdef bint is_prose(self, str t, long w, long caps, long tokens) except -1
     cdef bint is_fragment(self, str t, long w, long caps, long tokens) except -1
+    cdef double score(self, str t, long w, bint prose, bint in_list, long caps, long tokens, bint html) except? -1.0

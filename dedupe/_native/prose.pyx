@@ -68,6 +68,16 @@ cdef class ProseRules:
             return False
         return caps / <double>tokens < 0.4
 
+    cdef double score(self, str t, long w, bint prose, bint in_list, long caps, long tokens, bint html) except? -1.0:
+        """``_score`` before its HTML terms (link density, class/id words)."""
+        if prose:
+            return <double>w if w >= 20 else 0.6 * w
+        if w >= 25 and not in_list:
+            return 0.3 * w
+        if not html and self.is_fragment(t, w, caps, tokens):
+            return 0.1  # neutral: neither body nor a gap in it
+        return -(2.0 + 0.3 * (w if w < 20 else 20))
+
     def prose_flags(self, list segs, list words, list caps, list tokens):
         """Each block's ``_is_prose`` (a text or an HTML page)."""
         cdef Py_ssize_t n = len(segs), k
@@ -77,7 +87,7 @@ cdef class ProseRules:
                 prose[k] = True
         return prose
 
-    def html_scores(self, list segs, list words, list prose, hint_facts):
+    def html_scores(self, list segs, list words, list prose, list caps, list tokens, hint_facts):
         """``_hints_informative`` and each block's ``_score`` on an HTML page (link density
         and the class/id words' ``hint_facts`` weigh in); returns both."""
         cdef Py_ssize_t n = len(segs), k
@@ -97,12 +107,7 @@ cdef class ProseRules:
         for k in range(n):
             seg = segs[k]
             w, p = words[k], prose[k]
-            if p:
-                s = <double>w if w >= 20 else 0.6 * w
-            elif w >= 25 and not seg.in_list:
-                s = 0.3 * w
-            else:
-                s = -(2.0 + 0.3 * (w if w < 20 else 20))
+            s = self.score(seg.text, w, p, seg.in_list, caps[k], tokens[k], True)
             size = len(seg.text)
             link = <long>seg.link_chars / <double>(size if size > 1 else 1)
             if link > 0.5 and not (p and w >= 20 and link <= 0.75):
@@ -123,25 +128,10 @@ cdef class ProseRules:
 
     def text_scores(self, list segs, list words, list caps, list tokens):
         """Each block's prose flag and score, as ``_page_facts`` makes them for a text page."""
+        cdef list prose = self.prose_flags(segs, words, caps, tokens)
         cdef Py_ssize_t n = len(segs), k
-        cdef list prose = [False] * n, scores = [0.0] * n
-        cdef long w, c, tk
-        cdef bint p
-        cdef double s
-        cdef str t
+        cdef list scores = [0.0] * n
         for k in range(n):
-            t = segs[k].text
-            w, c, tk = words[k], caps[k], tokens[k]
-            p = self.is_prose(t, w, c, tk)
-            if p:
-                s = <double>w if w >= 20 else 0.6 * w
-            elif w >= 25 and not segs[k].in_list:
-                s = 0.3 * w
-            elif self.is_fragment(t, w, c, tk):
-                s = 0.1
-            else:
-                s = -(2.0 + 0.3 * (w if w < 20 else 20))
-            prose[k], scores[k] = p, s
+            seg = segs[k]
+            scores[k] = self.score(seg.text, words[k], prose[k], seg.in_list, caps[k], tokens[k], False)
         return prose, scores
-
-
