@@ -96,7 +96,7 @@ cdef class Labeller(CueSet):
         return "navigation", "before the article start"
 
     def facts(self, list segs, list words, list digits, list prose, list scores, list is_template):
-        """``_page_facts`` of a text page from its end cues on: returns end cues, comment
+        """``_page_facts`` from its end cues on (any page): returns end cues, comment
         dates, strong boundaries, folded texts, repeated headlines and teaser lists, and
         lowers ``scores`` in place."""
         cdef Py_ssize_t n = len(segs), i
