@@ -6,6 +6,7 @@ letters whose case folds oddly, closing quotes, CJK, characters outside the BMP)
 and whole pages are cleaned both ways.
 """
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,26 @@ def test_segmentation_is_the_pythons(raw):
 @given(st.lists(st.text(TRICKY + "\n", max_size=40), max_size=15))
 def test_counts_are_the_pythons(texts):
     assert textstats.block_counts(texts) == textstats._counts_numpy(texts)
+
+
+def test_segment_type_is_the_dataclass():
+    """The C record behaves as segment.PythonSegment: fields, defaults, repr, ==, pickling."""
+    args = ("Some text", 3, "p", 4, "share bar", True, False, (1, 2))
+    native, python = segment.Segment(*args), segment.PythonSegment(*args)
+    assert type(native) is not segment.PythonSegment
+    assert repr(native) == repr(python).replace("PythonSegment", "Segment")
+    assert (native.low, native.first, native.flags) == (python.low, python.first, python.flags) == (None, None, -1)
+    assert native == segment.Segment(*args) and native != segment.Segment("Some text")
+    assert repr(segment.Segment(text="x", tag="h1", heading=True)) == \
+        repr(segment.PythonSegment(text="x", tag="h1", heading=True)).replace("PythonSegment", "Segment")
+    native.low, native.first, native.flags = "some text", "some", 5
+    copy = pickle.loads(pickle.dumps(native))
+    assert copy == native and (copy.low, copy.first, copy.flags) == ("some text", "some", 5)
+    with pytest.raises(TypeError):
+        hash(native)
+    made = segment.segment_text("A line of text\n\nAnother one")  # made in C, without __init__
+    assert made == [segment.Segment("A line of text"), segment.Segment("Another one", 1)]
+    assert [(s.low, s.first, s.flags) for s in made] == [(None, None, -1)] * 2
 
 
 def _marks(segs):

@@ -11,7 +11,7 @@ from .gates import LiteralGates
 from .labels import Labeller
 from .prose import ProseRules
 from .regions import Regions
-from .segment import SegmentRules
+from .segment import Segment, SegmentRules
 
 __all__ = ["FLAG_BITS", "char_flags", "count_blocks", "LiteralGates", "Labeller", "ProseRules", "Regions",
-           "SegmentRules"]
+           "Segment", "SegmentRules"]

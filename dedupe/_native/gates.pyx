@@ -6,6 +6,7 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISDECIMAL
 
 from .chars cimport WORD, Py_UCS1, Py_UCS2, __builtin_ctzll, _flags_of, _in, uchar
+from .segment cimport Segment
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
@@ -95,8 +96,9 @@ cdef class LiteralGates:
         cdef unsigned int kind
         cdef void *data
         cdef list lows = []
-        for seg in segs:
-            low = self.folds.fold(seg.text, self.fold_case)
+        cdef Segment seg
+        for s in segs:
+            low = self.folds.fold((<Segment?>s).text, self.fold_case)
             if low is None:
                 return False
             lows.append(low)
@@ -110,7 +112,7 @@ cdef class LiteralGates:
             j = i
             while j < n and _flags_of(PyUnicode_READ(kind, data, j), self.table) & WORD:
                 j += 1
-            seg = segs[k]
+            seg = <Segment?>segs[k]
             seg.low = low
             seg.first = PyUnicode_Substring(low, i, j)
             seg.flags = self.flags_of(low)
@@ -239,10 +241,10 @@ cdef class CueGate:
         self.words, self.bits, self.digits = words, bits, digits
 
     cdef bint opens(self, seg) except -1:
-        first = seg.first
-        if first is None or (seg.flags & self.bits) != 0:
+        cdef Segment s = <Segment?>seg
+        cdef str f = s.first
+        if f is None or (s.flags & self.bits) != 0:
             return True
-        cdef str f = first
         return f in self.words or (self.digits and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
 
 
@@ -267,10 +269,9 @@ cdef class CueSet:
 
     cdef bint first_gate(self, seg, frozenset words) except -1:
         """The block's first word is unknown, one of ``words``, or starts with a digit."""
-        first = seg.first
-        if first is None:
+        cdef str f = (<Segment?>seg).first
+        if f is None:
             return True
-        cdef str f = first
         return f in words or (len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
 
     cdef bint end_gate(self, seg) except -1:
@@ -278,4 +279,4 @@ cdef class CueSet:
 
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""
-        return self.first_gate(seg, self.kind_first) or (seg.flags & self.kind_flags) != 0
+        return self.first_gate(seg, self.kind_first) or ((<Segment?>seg).flags & self.kind_flags) != 0

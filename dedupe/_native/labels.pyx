@@ -7,6 +7,7 @@ from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_
 
 from .gates cimport CueSet
 from .prose cimport ProseRules
+from .segment cimport Segment
 
 cdef extern from "Python.h":
     object PyType_GenericAlloc(type cls, Py_ssize_t nitems)  # a new reference (NULL raises)
@@ -103,9 +104,10 @@ cdef class Labeller(CueSet):
         cdef list end_cues = [False] * n, comment_dates = [False] * n, strong = [False] * n, folded = [None] * n
         cdef long w
         cdef bint glued, st
+        cdef Segment s
         end_cue, comment_date, glued_cue = self.end_cue, self.comment_date, self.glued_cue
         for i in range(n):
-            s = segs[i]
+            s = <Segment?>segs[i]
             w = words[i]
             end_cues[i] = self.end_gate(s) and end_cue(s)
             comment_dates[i] = digits[i] > 0 and comment_date(s)
@@ -125,7 +127,7 @@ cdef class Labeller(CueSet):
             if is_template[i]:
                 scores[i] = min(<double>scores[i], -5.0)
         for i in range(n):
-            s = segs[i]
+            s = <Segment?>segs[i]
             if words[i] <= 120 and scores[i] > 0 and ((self.g_footer.opens(s) and self.footer(s))
                                                       or (self.g_disclaimer.opens(s) and self.disclaimer(s))):
                 scores[i] = -0.5 * <double>scores[i]
@@ -186,6 +188,7 @@ cdef class Labeller(CueSet):
         cdef list blocks = [], main_parts = []
         cdef long w
         cdef bint after
+        cdef Segment s
         cdef str t, label, reason
         # the sets of block indices, as bits per block
         cdef bytearray marks = bytearray(n)
@@ -204,7 +207,7 @@ cdef class Labeller(CueSet):
         for k in range(n):
             if not k & 0xFFF:
                 deadline.check()
-            s = segs[k]
+            s = <Segment?>segs[k]
             t = s.text
             w = words[k]
             if start <= k < end:

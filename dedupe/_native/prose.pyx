@@ -5,6 +5,7 @@ from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_
 from libc.math cimport fabs
 
 from .chars cimport _charset, _in_set
+from .segment cimport Segment
 
 
 cdef class ProseRules:
@@ -83,7 +84,7 @@ cdef class ProseRules:
         cdef Py_ssize_t n = len(segs), k
         cdef list prose = [False] * n
         for k in range(n):
-            if self.is_prose(segs[k].text, words[k], caps[k], tokens[k]):
+            if self.is_prose((<Segment?>segs[k]).text, words[k], caps[k], tokens[k]):
                 prose[k] = True
         return prose
 
@@ -96,20 +97,21 @@ cdef class ProseRules:
         cdef bint p, trust_bad
         cdef double s, link
         cdef Py_ssize_t size
+        cdef Segment seg
         for k in range(n):  # _hints_informative
             if prose[k]:
                 w = words[k]
                 total += w
-                hints = segs[k].hints
+                hints = (<Segment?>segs[k]).hints
                 if hints and hint_facts(hints).bad:
                     flagged += w
         trust_bad = not total or flagged < 0.8 * total
         for k in range(n):
-            seg = segs[k]
+            seg = <Segment?>segs[k]
             w, p = words[k], prose[k]
             s = self.score(seg.text, w, p, seg.in_list, caps[k], tokens[k], True)
             size = len(seg.text)
-            link = <long>seg.link_chars / <double>(size if size > 1 else 1)
+            link = seg.link_chars / <double>(size if size > 1 else 1)
             if link > 0.5 and not (p and w >= 20 and link <= 0.75):
                 s = -fabs(s) - 2
             elif link > 0.5:
@@ -131,7 +133,8 @@ cdef class ProseRules:
         cdef list prose = self.prose_flags(segs, words, caps, tokens)
         cdef Py_ssize_t n = len(segs), k
         cdef list scores = [0.0] * n
+        cdef Segment seg
         for k in range(n):
-            seg = segs[k]
+            seg = <Segment?>segs[k]
             scores[k] = self.score(seg.text, words[k], prose[k], seg.in_list, caps[k], tokens[k], False)
         return prose, scores

@@ -4,6 +4,7 @@ at a boundary, teaser cards and trimmed edges."""
 cimport cython
 
 from .gates cimport CueSet
+from .segment cimport Segment
 
 
 @cython.final
@@ -249,7 +250,7 @@ cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize
     cdef double total
     cdef dict counts = {}  # how many blocks have each text
     for seg in segs:
-        t = seg.text
+        t = (<Segment?>seg).text
         counts[t] = counts.get(t, 0) + 1
     while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
         k += 1

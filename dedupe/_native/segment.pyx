@@ -1,11 +1,64 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Native :func:`dedupe.segment.segment_text`: lines read and joined in one pass over the page."""
+"""Native :func:`dedupe.segment.segment_text`: lines read and joined in one pass over the page,
+and the :class:`dedupe.segment.Segment` record that it makes and the other kernels read."""
 cimport cython
 from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISALPHA,
                                Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
 
 from .chars cimport CharSet, _charset, _in, _in_set
+
+
+cdef enum:
+    UNSET = -1  # segment.ALL_FLAGS: the flag bits of a segment that cues.mark has not seen
+
+
+@cython.final
+@cython.no_gc  # its fields are strings, numbers and a tuple of ids: it can hold no cycle worth collecting
+@cython.freelist(64)
+cdef class Segment:
+    """A block before classification, with the structural facts the classifier uses:
+    :class:`dedupe.segment.PythonSegment` as a C type (the same fields, defaults,
+    ``repr`` and ``==``), which the kernels read as C fields and make without a call
+    into Python."""
+
+    def __init__(self, str text, Py_ssize_t para=0, str tag="line", Py_ssize_t link_chars=0, str hints="",
+                 heading=False, in_list=False, tuple path=()):
+        self.text, self.para, self.tag, self.link_chars, self.hints = text, para, tag, link_chars, hints
+        self.heading, self.in_list, self.path = heading, in_list, path
+        self.flags = UNSET
+
+    def __repr__(self):
+        return (f"Segment(text={self.text!r}, para={self.para!r}, tag={self.tag!r}, link_chars={self.link_chars!r}, "
+                f"hints={self.hints!r}, heading={self.heading!r}, in_list={self.in_list!r}, path={self.path!r})")
+
+    def _fields(self):
+        return (self.text, self.para, self.tag, self.link_chars, self.hints, self.heading, self.in_list, self.path)
+
+    def __eq__(self, other):
+        if type(other) is not Segment:
+            return NotImplemented
+        return self._fields() == (<Segment>other)._fields()
+
+    __hash__ = None  # mutable, compared by value (as the dataclass)
+
+    def __reduce__(self):
+        return _rebuilt, (self._fields(), (self.low, self.first, self.flags))
+
+
+def _rebuilt(fields, marks):
+    """A pickled :class:`Segment`."""
+    cdef Segment seg = Segment(*fields)
+    seg.low, seg.first, seg.flags = marks
+    return seg
+
+
+cdef Segment new_segment(str text, Py_ssize_t para):
+    """``Segment(text, para)``, without the call."""
+    cdef Segment seg = Segment.__new__(Segment)
+    seg.text, seg.para, seg.tag, seg.hints, seg.path = text, para, "line", "", ()
+    seg.link_chars, seg.heading, seg.in_list, seg.flags = 0, False, False, UNSET
+    return seg
 
 
 cdef inline bint _line_break(Py_UCS4 c) noexcept:
@@ -94,7 +147,7 @@ cdef class SegmentRules:
         """``segment._join`` adds no space between ``a`` and ``b``."""
         return _in_set(&self.joins_right, b[0]) or _in_set(&self.joins_left, a[len(a) - 1])
 
-    def segment(self, str raw, segment_cls, deadline):
+    def segment(self, str raw, deadline):
         """:func:`dedupe.segment.segment_text`."""
         cdef list segs = []
         cdef list parts = []  # the open segment's lines and the spaces between them (one list: fewer for the GC)
@@ -120,7 +173,7 @@ cdef class SegmentRules:
             if not s:
                 prev_blank = True
                 if parts:
-                    segs.append(segment_cls("".join(parts), text_para))
+                    segs.append(new_segment("".join(parts), text_para))
                     del parts[:]
                 continue
             if prev_blank and started:
@@ -137,11 +190,11 @@ cdef class SegmentRules:
                 last = s
                 continue
             if parts:
-                segs.append(segment_cls("".join(parts), text_para))
+                segs.append(new_segment("".join(parts), text_para))
                 del parts[:]
             parts.append(s)
             last, text_para, started = s, para, True
         if parts:
-            segs.append(segment_cls("".join(parts), text_para))
+            segs.append(new_segment("".join(parts), text_para))
         return segs
 

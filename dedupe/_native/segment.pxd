@@ -1,0 +1,21 @@
+# cython: language_level=3
+cimport cython
+
+
+@cython.final
+@cython.no_gc
+cdef class Segment:
+    cdef public str text
+    cdef public Py_ssize_t para
+    cdef public str tag
+    cdef public Py_ssize_t link_chars
+    cdef public str hints
+    cdef public bint heading
+    cdef public bint in_list
+    cdef public tuple path
+    cdef public str low
+    cdef public str first
+    cdef public long long flags
+
+
+cdef Segment new_segment(str text, Py_ssize_t para)
