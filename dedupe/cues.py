@@ -10,7 +10,9 @@ every cue has a cheap gate, a necessary condition of its pattern, tested first:
 - a pattern that searches anywhere in the block needs one of its literal
   phrases there: :func:`mark` finds every phrase once in the whole page (the
   blocks' lower-cased texts joined by newlines; ``str.find`` is much faster than
-  trying an alternation at every character) and sets the block's flag bits.
+  trying an alternation at every character) and sets the block's flag bits;
+- a comment header holds a time ("7:26") or an "ago": a flag bit too;
+- a pattern that admits a count first ("12 comments") needs a comment word.
 
 A segment that :func:`mark` has not seen (``first`` is ``None``, all flags set)
 passes every gate, so the patterns alone decide.
@@ -114,7 +116,7 @@ _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,6
 # -- gates of the patterns that search anywhere and are tried on most blocks: literal
 # phrases, one flag bit per pattern (found in the lower-cased text; a pattern that
 # reads Segment.text is case-insensitive)
-FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, KIND_WORD = (1 << i for i in range(5))
+FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, KIND_WORD, CLOCK, REPLY_WORD = (1 << i for i in range(7))
 _LITERALS = (
     (FOOTER, ("©", "(c)", "copyright", "all rights reserved", "privacy policy", "terms ", "cookie")),
     (NEWSLETTER, ("newsletter", "subscribe", "sign up", "signup", "inbox", "mail address", "abonn",
@@ -123,7 +125,12 @@ _LITERALS = (
     (TEASER, ("keep reading", "show less", "read more", "continue reading", "read full")),
     # what else names_a_kind asks: author's "is ", and the words caption's credit pattern needs
     (KIND_WORD, ("is ", "(", "/", "getty", "shutterstock")),
+    # comment headers: "3 days ago" (or a time, below); comment lines: "12 comments", "Reply", "Log in to reply"
+    (CLOCK, ("ago",)),
+    (REPLY_WORD, ("comment", "repl", "published", "log in")),
 )
+# CLOCK is also set where a digit, ":" or "." and a digit follow each other (a time, "7:26")
+_CLOCK_MARK = re.compile(r"\d[:.]\d")
 # the first word of each line: after the line's leading non-word characters
 # (a pattern that starts with a literal is searched for with a fast scan)
 _FIRST_WORDS = re.compile(r"\n[^\w\n]*(\w*)")
@@ -181,6 +188,11 @@ def _mark_folded(segs: list[Segment], page: str) -> None:
                 if k + 1 >= n:
                     break
                 i = find(lit, starts[k + 1])  # the next block: one hit is enough
+    m = _CLOCK_MARK.search(page)
+    while m is not None:
+        k = bisect_right(starts, m.start()) - 1
+        flags[k] |= CLOCK
+        m = _CLOCK_MARK.search(page, starts[k + 1]) if k + 1 < n else None
     for s, low, first, f in zip(segs, lows, firsts, flags):
         s.low = low
         s.first = first
@@ -192,40 +204,47 @@ _native = kernels()
 
 @lru_cache(maxsize=1)
 def _native_gates():
-    return _native.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON)
+    return _native.LiteralGates(_LITERALS, flag_table(), fold_case, _CASE_FOLD, FOLD_BY_PYTHON, clock_bit=CLOCK)
 
 
-# the first words and literal phrases of the cues that name a block's kind (see names_a_kind)
-_KIND_FIRST = _ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST
-_KIND_FLAGS = NEWSLETTER | FOOTER | CREDIT_WORD | KIND_WORD
+#: The gates of the cues that name a block's kind (and others), as data, for the compiled labeller
+#: (dedupe._native): ``(words, bits, count_bits)``: a cue can match only a block whose first word
+#: is unknown or one of ``words``, whose flags share ``bits``, or whose first word starts with a
+#: digit and whose flags share ``count_bits`` ("12 comments").
+#: Each is a necessary condition of its cue (tests check it); the cue functions test
+#: their own gates, and more, again.
+CUE_GATES = {
+    "advert": (_ADVERT_FIRST, 0, 0),
+    "caption": (_CAPTION_FIRST, CREDIT_WORD | KIND_WORD, 0),
+    "credit_end": (frozenset(), CREDIT_WORD, 0),
+    "comment_cue": (_COMMENT_FIRST, 0, REPLY_WORD),
+    "newsletter": (frozenset(), NEWSLETTER, 0),
+    "footer": (frozenset(), FOOTER, 0),
+    "social": (_SOCIAL_FIRST, 0, 0),
+    "author": (_AUTHOR_FIRST, KIND_WORD, 0),
+    "disclaimer": (_DISCLAIMER_FIRST, 0, 0),
+    "about_cue": (_ABOUT_FIRST, 0, 0),
+    "teaser_cue": (frozenset(), TEASER, 0),
+    "comment_date": (frozenset(), CLOCK, 0),
+    "end_cue": (_END_CUE_FIRST | _ABOUT_FIRST, 0, REPLY_WORD),
+}
+#: the gates of the cues that name a block's kind together (see names_a_kind)
+KIND_GATE = (_ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST,
+             NEWSLETTER | FOOTER | CREDIT_WORD | KIND_WORD, REPLY_WORD)
 
 
 def names_a_kind(seg: Segment) -> bool:
     """Whether any of the cues that name a block's kind could match it (advert, caption,
     credit_end, comment_cue, newsletter, footer, social, author, disclaimer): their gates together,
     one question instead of eight for the many blocks none of them can match."""
+    return _opens(seg, *KIND_GATE)
+
+
+def _opens(seg: Segment, words: frozenset[str], bits: int, count_bits: int) -> bool:
+    """A gate of :data:`CUE_GATES` lets ``seg`` through."""
     first = seg.first
-    return first is None or first in _KIND_FIRST or first[:1].isdecimal() or bool(seg.flags & _KIND_FLAGS)
-
-
-#: The gates of the cues that name a block's kind (and two others), as data, for the compiled labeller
-#: (dedupe._native): a cue can match only a block whose first word is unknown, one of
-#: ``words`` (or, with ``digits``, starts with a digit), or whose flags share ``bits``.
-#: Each is a necessary condition of its cue (tests check it); the cue functions test
-#: their own gates, and more, again.
-CUE_GATES = {
-    "advert": (_ADVERT_FIRST, 0, False),
-    "caption": (_CAPTION_FIRST, CREDIT_WORD | KIND_WORD, False),
-    "credit_end": (frozenset(), CREDIT_WORD, False),
-    "comment_cue": (_COMMENT_FIRST, 0, True),
-    "newsletter": (frozenset(), NEWSLETTER, False),
-    "footer": (frozenset(), FOOTER, False),
-    "social": (_SOCIAL_FIRST, 0, False),
-    "author": (_AUTHOR_FIRST, KIND_WORD, False),
-    "disclaimer": (_DISCLAIMER_FIRST, 0, False),
-    "about_cue": (_ABOUT_FIRST, 0, False),
-    "teaser_cue": (frozenset(), TEASER, False),
-}
+    return first is None or first in words or bool(seg.flags & bits) \
+        or (bool(seg.flags & count_bits) and first[:1].isdecimal())
 
 
 def _first_in(seg: Segment, words: frozenset[str]) -> bool:
@@ -233,26 +252,24 @@ def _first_in(seg: Segment, words: frozenset[str]) -> bool:
     return first is None or first in words
 
 
-def _first_in_or_number(seg: Segment, words: frozenset[str]) -> bool:
+def _first_in_or_count(seg: Segment, words: frozenset[str]) -> bool:
+    """The first word is one of ``words``, or a number with a comment word after it."""
     first = seg.first
-    return first is None or first in words or first[:1].isdecimal()
+    return first is None or first in words or (bool(seg.flags & REPLY_WORD) and first[:1].isdecimal())
 
 
 # -- the cues
 
 def end_cue(seg: Segment) -> bool:
     """A line that opens what follows the article ("Related", "Leave a reply", "About Jane Doe")."""
-    return bool((_first_in_or_number(seg, _END_CUE_FIRST) and _END_CUE_LOW.match(seg.low))
+    return bool((_first_in_or_count(seg, _END_CUE_FIRST) and _END_CUE_LOW.match(seg.low))
                 or (_first_in(seg, _ABOUT_FIRST) and _END_CUE_ABOUT.match(seg.text)))
 
 
-_END_OR_ABOUT_FIRST = _END_CUE_FIRST | _ABOUT_FIRST
-
-
 def end_cues_of(segs: list[Segment]) -> list[bool]:
-    """:func:`end_cue` of every segment, its gate asked inline (most blocks fail it)."""
-    return [(f is None or f in _END_OR_ABOUT_FIRST or f[:1].isdecimal()) and end_cue(s)
-            for s, f in zip(segs, [s.first for s in segs])]
+    """:func:`end_cue` of every segment, its gate asked first (most blocks fail it)."""
+    gate = CUE_GATES["end_cue"]
+    return [_opens(s, *gate) and end_cue(s) for s in segs]
 
 
 def about_cue(seg: Segment) -> bool:
@@ -309,8 +326,8 @@ def comment_date(seg: Segment) -> bool:
     """A comment header: "[Name] on January 10, 2022 at 7:26 pm", "3 days ago".
     (Every one holds a number too: classify asks only blocks whose digit count,
     from the page-wide counts, is not zero.)"""
-    # every comment header holds a time ("7:26") or an "ago"
-    return (":" in seg.text or "." in seg.text or "ago" in seg.low) and bool(_COMMENT_DATE.match(seg.text))
+    # every comment header holds a time ("7:26") or an "ago": the CLOCK flag
+    return bool(seg.flags & CLOCK) and bool(_COMMENT_DATE.match(seg.text))
 
 
 def advert(seg: Segment, w: int) -> bool:
@@ -321,9 +338,8 @@ def advert(seg: Segment, w: int) -> bool:
 
 def comment_cue(seg: Segment) -> bool:
     """A comment-thread line: "12 comments", "Reply", "Leave a comment"."""
-    low = seg.low
-    return _first_in_or_number(seg, _COMMENT_FIRST) \
-        and ("comment" in low or "repl" in low or "published" in low or "log in" in low) \
+    # every alternative holds "comment", "repl", "published" or "log in": the REPLY_WORD flag
+    return _first_in_or_count(seg, _COMMENT_FIRST) and bool(seg.flags & REPLY_WORD) \
         and bool(_COMMENT_CUE.match(seg.text))
 
 

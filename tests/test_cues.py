@@ -59,12 +59,13 @@ def test_gates_never_change_an_answer(lines):
                                                      "social", "author", "disclaimer")) or cues.advert(ref, w):
             assert cues.names_a_kind(seg), seg.text
         # each cue's gate as data (CUE_GATES, for the compiled labeller) is a necessary condition
-        for name, (words, bits, digits) in cues.CUE_GATES.items():
+        assert cues.comment_cue(seg) == bool(cues._COMMENT_CUE.match(seg.text)), seg.text
+        for name, (words, bits, count_bits) in cues.CUE_GATES.items():
             f = getattr(cues, name)
             if f(ref, w) if name == "advert" else f(ref):
                 first = seg.first
                 assert first is None or first in words or bool(seg.flags & bits) \
-                    or (digits and first[:1].isdecimal()), (name, seg.text)
+                    or (bool(seg.flags & count_bits) and first[:1].isdecimal()), (name, seg.text)
     assert cues.end_cues_of(segs) == [cues.end_cue(_unmarked(s.text)) for s in segs]
 
 

@@ -5,8 +5,7 @@ cimport cython
 @cython.final
 cdef class CueGate:
     cdef frozenset words
-    cdef int bits
-    cdef bint digits
+    cdef long long bits, count_bits
 
     cdef bint opens(self, seg) except -1
 
@@ -16,10 +15,7 @@ cdef class CueSet:
     cdef object about_cue, teaser_cue, end_cue, comment_date, glued_cue, embed_credit, byline_bit, machinery
     cdef object photo_credit, section_kind
     cdef CueGate g_advert, g_caption, g_credit_end, g_comment_cue, g_newsletter, g_footer, g_social, g_author
-    cdef CueGate g_disclaimer, g_about, g_teaser
-    cdef frozenset end_first, kind_first
-    cdef int kind_flags
+    cdef CueGate g_disclaimer, g_about, g_teaser, g_comment_date, g_end, g_kind
 
-    cdef bint first_gate(self, seg, frozenset words) except -1
     cdef bint end_gate(self, seg) except -1
     cdef bint kind_gate(self, seg) except -1

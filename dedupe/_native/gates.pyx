@@ -14,6 +14,11 @@ cdef extern from "Python.h":
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
 
 cdef enum:
+    SINGLE = 1  # special[c]: a phrase of this one character
+    CLOCK_CHAR = 2  # ':' or '.': a time between two digits
+    WIDE_SECOND = 4  # a phrase whose second character is not ASCII starts with this one
+
+cdef enum:
     MAX_LITERALS = 64
     MAX_LITERAL_CHARS = 1024
     MAX_FOLDS = 16
@@ -33,6 +38,9 @@ cdef class LiteralGates:
     cdef unsigned long long ascii_second[128]  # an ASCII second character -> its phrases
     cdef unsigned long long other_second  # the phrases whose second character is not ASCII
     cdef unsigned long long single[128]  # the phrases of one (ASCII) character
+    cdef unsigned long long pairs[256]  # bit 128 * c1 + c2: a phrase starts with the ASCII pair c1 c2
+    cdef unsigned char special[128]  # SINGLE, CLOCK_CHAR, WIDE_SECOND
+    cdef int clock_bit  # set where a digit, ':' or '.' and a digit follow each other
     cdef unsigned long long group_of[MAX_LITERALS]  # a phrase -> the phrases of its group
     cdef Py_ssize_t other[MAX_LITERALS]  # the phrases whose first character is not ASCII
     cdef Py_ssize_t other_count
@@ -41,8 +49,10 @@ cdef class LiteralGates:
     cdef object fold_case
     cdef Folds folds
 
-    def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python):
+    def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python, *,
+                 int clock_bit=0):
         cdef Py_ssize_t i, j, used = 0
+        cdef int a, b
         self.fold_case = fold_case
         self.folds = Folds(case_fold, fold_by_python)
         phrases = [(lit, bit) for bit, lits in groups for lit in lits]
@@ -50,7 +60,14 @@ cdef class LiteralGates:
             raise ValueError(f"too many literal phrases for the native gates: {len(phrases)}")
         for i in range(128):
             self.ascii_first[i] = self.ascii_second[i] = self.single[i] = 0
+            self.special[i] = 0
+        for i in range(256):
+            self.pairs[i] = 0
         self.other_second = 0
+        self.clock_bit = clock_bit
+        if clock_bit:
+            self.special[ord(":")] |= CLOCK_CHAR
+            self.special[ord(".")] |= CLOCK_CHAR
         self.count = len(phrases)
         for i, (lit, bit) in enumerate(phrases):
             if not lit:
@@ -63,14 +80,19 @@ cdef class LiteralGates:
             for j, (_, other_bit) in enumerate(phrases):
                 if other_bit == bit:
                     self.group_of[i] |= 1ULL << j
-            if ord(lit[0]) < 128 and len(lit) == 1:
-                self.single[ord(lit[0])] |= 1ULL << i
-            elif ord(lit[0]) < 128:
-                self.ascii_first[ord(lit[0])] |= 1ULL << i
-                if ord(lit[1]) < 128:
-                    self.ascii_second[ord(lit[1])] |= 1ULL << i
+            a = ord(lit[0])
+            if a < 128 and len(lit) == 1:
+                self.single[a] |= 1ULL << i
+                self.special[a] |= SINGLE
+            elif a < 128:
+                self.ascii_first[a] |= 1ULL << i
+                b = ord(lit[1])
+                if b < 128:
+                    self.ascii_second[b] |= 1ULL << i
+                    self.pairs[2 * a + (b >> 6)] |= 1ULL << (b & 63)
                 else:
                     self.other_second |= 1ULL << i
+                    self.special[a] |= WIDE_SECOND
             else:
                 self.other[self.other_count] = i
                 self.other_count += 1
@@ -120,36 +142,57 @@ cdef class LiteralGates:
 
 
 cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcept:
-    """:meth:`LiteralGates.flags_of` over one kind of string data."""
+    """:meth:`LiteralGates.flags_of` over one kind of string data. Most characters are
+    passed over after one look at a table of the ASCII pairs that start a phrase."""
     cdef Py_ssize_t i, j, idx
     cdef unsigned long long cand, done = 0  # the phrases of the groups found
     cdef int found = 0
-    cdef Py_UCS4 c, c2
+    cdef unsigned char sp
+    cdef unsigned int c, c2  # (not Py_UCS4: Cython would make one a str in arithmetic)
     for i in range(n):
         c = data[i]
-        if c < 128:
-            cand = g.single[c] & ~done
-            while cand:
-                idx = __builtin_ctzll(cand)
-                cand &= cand - 1
-                found |= g.bit[idx]
-                done |= g.group_of[idx]
-            cand = g.ascii_first[c] & ~done
-            if not cand or i + 1 >= n:
-                continue
-            c2 = data[i + 1]  # a first filter: the first two characters
-            cand &= g.ascii_second[c2] if c2 < 128 else g.other_second
-            while cand:
-                idx = __builtin_ctzll(cand)
-                cand &= cand - 1
-                if not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
-                    found |= g.bit[idx]
-                    done |= g.group_of[idx]
-        else:
+        if c >= 128:
             for j in range(g.other_count):
                 idx = g.other[j]
                 if g.chars[g.start[idx]] == c and not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
                     found |= g.bit[idx]
+            continue
+        sp = g.special[c]
+        if sp:
+            if sp & SINGLE:
+                cand = g.single[c] & ~done
+                while cand:
+                    idx = __builtin_ctzll(cand)
+                    cand &= cand - 1
+                    found |= g.bit[idx]
+                    done |= g.group_of[idx]
+            if sp & CLOCK_CHAR and not found & g.clock_bit and 0 < i < n - 1 \
+                    and _decimal(data[i - 1]) and _decimal(data[i + 1]):
+                found |= g.clock_bit
+            if sp & WIDE_SECOND and i + 1 < n and data[i + 1] >= 128:
+                found = _verify(g, data, n, i, g.ascii_first[c] & g.other_second & ~done, found, &done)
+        if i + 1 < n:
+            c2 = data[i + 1]
+            if c2 < 128 and (g.pairs[2 * c + (c2 >> 6)] >> (c2 & 63)) & 1:
+                found = _verify(g, data, n, i, g.ascii_first[c] & g.ascii_second[c2] & ~done, found, &done)
+    return found
+
+
+cdef inline bint _decimal(Py_UCS4 c) noexcept:
+    """``\\d`` (a decimal digit of any script)."""
+    return 48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)
+
+
+cdef inline int _verify(LiteralGates g, const uchar *data, Py_ssize_t n, Py_ssize_t i, unsigned long long cand,
+                        int found, unsigned long long *done) noexcept:
+    """``found`` with the groups of the phrases of ``cand`` that start at ``i``."""
+    cdef Py_ssize_t idx
+    while cand:
+        idx = __builtin_ctzll(cand)
+        cand &= cand - 1
+        if not found & g.bit[idx] and _literal_at(g, data, n, i, idx):
+            found |= g.bit[idx]
+            done[0] |= g.group_of[idx]
     return found
 
 
@@ -237,15 +280,16 @@ cdef class Folds:
 cdef class CueGate:
     """One entry of ``cues.CUE_GATES``: a necessary condition of a cue."""
 
-    def __init__(self, frozenset words, int bits, bint digits):
-        self.words, self.bits, self.digits = words, bits, digits
+    def __init__(self, frozenset words, long long bits, long long count_bits):
+        self.words, self.bits, self.count_bits = words, bits, count_bits
 
     cdef bint opens(self, seg) except -1:
+        """``cues._opens``."""
         cdef Segment s = <Segment?>seg
         cdef str f = s.first
         if f is None or (s.flags & self.bits) != 0:
             return True
-        return f in self.words or (self.digits and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+        return f in self.words or ((s.flags & self.count_bits) != 0 and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
 
 
 cdef class CueSet:
@@ -253,7 +297,6 @@ cdef class CueSet:
     its gate (``cues.CUE_GATES``), and the gates of ``end_cues_of`` and ``names_a_kind``."""
 
     def __init__(self, cues):
-        self.end_first, self.kind_first, self.kind_flags = cues._END_OR_ABOUT_FIRST, cues._KIND_FIRST, cues._KIND_FLAGS
         self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
         self.comment_cue, self.newsletter, self.footer = cues.comment_cue, cues.newsletter, cues.footer
         self.social, self.author, self.disclaimer = cues.social, cues.author, cues.disclaimer
@@ -266,17 +309,11 @@ cdef class CueSet:
         self.g_comment_cue, self.g_newsletter, self.g_footer = g["comment_cue"], g["newsletter"], g["footer"]
         self.g_social, self.g_author, self.g_disclaimer = g["social"], g["author"], g["disclaimer"]
         self.g_about, self.g_teaser = g["about_cue"], g["teaser_cue"]
-
-    cdef bint first_gate(self, seg, frozenset words) except -1:
-        """The block's first word is unknown, one of ``words``, or starts with a digit."""
-        cdef str f = (<Segment?>seg).first
-        if f is None:
-            return True
-        return f in words or (len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+        self.g_comment_date, self.g_end, self.g_kind = g["comment_date"], g["end_cue"], CueGate(*cues.KIND_GATE)
 
     cdef bint end_gate(self, seg) except -1:
-        return self.first_gate(seg, self.end_first)
+        return self.g_end.opens(seg)
 
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""
-        return self.first_gate(seg, self.kind_first) or ((<Segment?>seg).flags & self.kind_flags) != 0
+        return self.g_kind.opens(seg)

@@ -110,7 +110,7 @@ cdef class Labeller(CueSet):
             s = <Segment?>segs[i]
             w = words[i]
             end_cues[i] = self.end_gate(s) and end_cue(s)
-            comment_dates[i] = digits[i] > 0 and comment_date(s)
+            comment_dates[i] = digits[i] > 0 and self.g_comment_date.opens(s) and comment_date(s)
             glued = not prose[i] and 13 <= w <= 60 and glued_cue(s)
             st = (w <= 12 and end_cues[i]) or glued
             strong[i] = True if st else False
