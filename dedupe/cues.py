@@ -24,7 +24,8 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .native import kernels
-from .segment import _CASE_FOLD, FOLD_BY_PYTHON, Segment, fold_case
+from .casefold import _CASE_FOLD, FOLD_BY_PYTHON, fold_case
+from .segment import Segment
 from .textstats import flag_table
 
 __all__ = ["mark", "names_a_kind", "end_cue", "end_cues_of", "about_cue", "glued_cue", "teaser_cue", "comment_date", "comment_cue",
@@ -116,18 +117,25 @@ _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,6
 # -- gates of the patterns that search anywhere and are tried on most blocks: literal
 # phrases, one flag bit per pattern (found in the lower-cased text; a pattern that
 # reads Segment.text is case-insensitive)
-FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, KIND_WORD, CLOCK, REPLY_WORD = (1 << i for i in range(7))
+FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, PHOTO_WORD, CLOCK, REPLY_WORD, JOB_WORD, MACHINE_MARK, AT_SIGN = \
+    (1 << i for i in range(10))
 _LITERALS = (
     (FOOTER, ("©", "(c)", "copyright", "all rights reserved", "privacy policy", "terms ", "cookie")),
     (NEWSLETTER, ("newsletter", "subscribe", "sign up", "signup", "inbox", "mail address", "abonn",
                   "inscreva", "подпис")),
     (CREDIT_WORD, ("credit", "photo", "image", "foto", "source")),
     (TEASER, ("keep reading", "show less", "read more", "continue reading", "read full")),
-    # what else names_a_kind asks: author's "is ", and the words caption's credit pattern needs
-    (KIND_WORD, ("is ", "(", "/", "getty", "shutterstock")),
+    # what a caption's credit ("(Photo: X)", "/ Reuters") or a photo credit line holds
+    (PHOTO_WORD, ("photo", "image", "picture", "foto", "getty", "shutterstock", "afp", "reuters", "epa", "istock",
+                  "/")),
     # comment headers: "3 days ago" (or a time, below); comment lines: "12 comments", "Reply", "Log in to reply"
     (CLOCK, ("ago",)),
     (REPLY_WORD, ("comment", "repl", "published", "log in")),
+    # an author bio's job ("Jane Doe is a reporter ..."); a shortcode or script notice; a handle or e-mail
+    (JOB_WORD, ("writer", "reporter", "editor", "correspondent", "fellow", "professor", "columnist", "journalist",
+                "author", "contributor", "director", "dean", "analyst", "researcher")),
+    (MACHINE_MARK, ("[", "javascript")),
+    (AT_SIGN, ("@",)),
 )
 # CLOCK is also set where a digit, ":" or "." and a digit follow each other (a time, "7:26")
 _CLOCK_MARK = re.compile(r"\d[:.]\d")
@@ -215,22 +223,25 @@ def _native_gates():
 #: their own gates, and more, again.
 CUE_GATES = {
     "advert": (_ADVERT_FIRST, 0, 0),
-    "caption": (_CAPTION_FIRST, CREDIT_WORD | KIND_WORD, 0),
+    "caption": (_CAPTION_FIRST, CREDIT_WORD | PHOTO_WORD, 0),
+    "photo_credit": (frozenset(), PHOTO_WORD, 0),
     "credit_end": (frozenset(), CREDIT_WORD, 0),
     "comment_cue": (_COMMENT_FIRST, 0, REPLY_WORD),
     "newsletter": (frozenset(), NEWSLETTER, 0),
     "footer": (frozenset(), FOOTER, 0),
     "social": (_SOCIAL_FIRST, 0, 0),
-    "author": (_AUTHOR_FIRST, KIND_WORD, 0),
+    "author": (_AUTHOR_FIRST, JOB_WORD, 0),
     "disclaimer": (_DISCLAIMER_FIRST, 0, 0),
     "about_cue": (_ABOUT_FIRST, 0, 0),
     "teaser_cue": (frozenset(), TEASER, 0),
     "comment_date": (frozenset(), CLOCK, 0),
     "end_cue": (_END_CUE_FIRST | _ABOUT_FIRST, 0, REPLY_WORD),
+    "machinery": (frozenset(), MACHINE_MARK, 0),
+    "byline_bit": (frozenset(("by",)), CLOCK | AT_SIGN, 0),
 }
 #: the gates of the cues that name a block's kind together (see names_a_kind)
 KIND_GATE = (_ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST,
-             NEWSLETTER | FOOTER | CREDIT_WORD | KIND_WORD, REPLY_WORD)
+             NEWSLETTER | FOOTER | CREDIT_WORD | PHOTO_WORD | JOB_WORD, REPLY_WORD)
 
 
 def names_a_kind(seg: Segment) -> bool:
@@ -304,12 +315,12 @@ def credit_end(seg: Segment) -> bool:
 
 def photo_credit(seg: Segment) -> bool:
     """Only a photo credit ("Natalie Naccache | Bloomberg | Getty Images")."""
-    return bool(_PHOTO_CREDIT.match(seg.text))
+    return bool(seg.flags & PHOTO_WORD) and bool(_PHOTO_CREDIT.match(seg.text))
 
 
 def byline_bit(seg: Segment) -> bool:
     """A piece of a byline block: "By", a handle, an e-mail address, a dateline."""
-    return bool(_BYLINE_BIT.match(seg.text))
+    return _opens(seg, *CUE_GATES["byline_bit"]) and bool(_BYLINE_BIT.match(seg.text))
 
 
 def embed_credit(seg: Segment) -> bool:
@@ -319,7 +330,7 @@ def embed_credit(seg: Segment) -> bool:
 
 def machinery(seg: Segment) -> bool:
     """Page machinery left in the text: an unrendered shortcode, a script notice."""
-    return ("[" in seg.text or "javascript" in seg.low) and bool(_MACHINERY.search(seg.text))
+    return bool(seg.flags & MACHINE_MARK) and bool(_MACHINERY.search(seg.text))
 
 
 def comment_date(seg: Segment) -> bool:
@@ -346,8 +357,9 @@ def comment_cue(seg: Segment) -> bool:
 def author(seg: Segment) -> bool:
     """A byline or an author bio ("Jane Doe is a reporter ...")."""
     low = seg.low
-    return (_first_in(seg, _AUTHOR_FIRST) or "is " in low) and ("by" in low or "is " in low or "author" in low) \
-        and bool(_AUTHOR.match(seg.text))
+    # a bio names the job: the JOB_WORD flag
+    return (_first_in(seg, _AUTHOR_FIRST) or (bool(seg.flags & JOB_WORD) and "is " in low)) \
+        and ("by" in low or "is " in low or "author" in low) and bool(_AUTHOR.match(seg.text))
 
 
 def disclaimer(seg: Segment) -> bool:

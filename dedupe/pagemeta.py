@@ -15,12 +15,13 @@ import json
 import re
 from datetime import datetime, timezone
 
+from .casefold import fold_case
 from .textstats import CJK_CHAR
 
 __all__ = ["declared_title", "without_site_name", "published_date", "dateline_date", "iso_date"]
 
 # the separators of a site name in a page title: "Headline | Site", "Site - Headline"
-_SITE_SEPARATOR = re.compile(r"(\s+[|–—-]\s+|\s+::\s+|\s+·\s+|\s+•\s+)")
+_SITE_SEPARATOR = re.compile(r"(\s+(?:[|–—·•-]|::)\s+)")  # (one \s+ first: tried once per space)
 
 # meta tags (property, name or itemprop, lower case) that hold the publication date, best first
 _DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "article:published",
@@ -196,7 +197,8 @@ _MONTH_NAMES = {
 
 def _month_numbers() -> dict[str, int]:
     """Month name -> number, with the names' first three letters ("Nov.", "ago", "дек")
-    where no two languages' months share them (French "jui" is June and July: left out)."""
+    where no two languages' months share them (French "jui" is June and July: left out).
+    The names are case-folded (Turkish "mayıs" as "mayis": a date is read in folded text)."""
     full: dict[str, int] = {}
     short: dict[str, set[int]] = {}
     for names in _MONTH_NAMES.values():
@@ -206,14 +208,17 @@ def _month_numbers() -> dict[str, int]:
     months = {prefix: ns.pop() for prefix, ns in short.items() if len(ns) == 1}
     months.update(full)
     months.update({"sept": 9, "janv": 1, "févr": 2, "avr": 4, "juil": 7, "jänner": 1, "setiembre": 9})
-    return months
+    folded = {fold_case(name): n for name, n in months.items()}
+    if any(folded[fold_case(name)] != n for name, n in months.items()):
+        raise ValueError("two month names fold to one")
+    return folded
 
 
 _MONTHS = _month_numbers()
 _MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
-_MONTH_DAY_YEAR = re.compile(r"(?<!\w)" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
-_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
-                             re.I)
+# (the patterns with words are matched against folded text: see dedupe.casefold)
+_MONTH_DAY_YEAR = re.compile(r"(?<!\w)" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)")
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)")
 _ISO_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 # numbers only: year first ("2019.11.20", "2019/11/20", "2019年11月20日", "2019년 11월 20일"), and
 # day first with dots ("20.11.2019", "20.11.19"); with slashes the order is the writer's
@@ -224,7 +229,7 @@ _DAY_DOT = re.compile(r"(?<![\d.])(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|(\d\d
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d|\d\d)(?![\d/])")
 _NOT_PUBLISHED = re.compile(r"updated|modified|edited|aktualisiert|actualizado|atualizado|aggiornato|"
                             r"mis à jour|bijgewerkt|uppdaterad|opdateret|oppdatert|diperbarui|actualizat|"
-                            r"zaktualizowano|güncel|обновлено|оновлено", re.I)
+                            r"zaktualizowano|güncel|обновлено|оновлено")
 
 
 def dateline_date(lines: list[str]) -> str | None:
@@ -235,21 +240,23 @@ def dateline_date(lines: list[str]) -> str | None:
     and Ukrainian; numeric dates (ISO, year first, day first with dots, and slashed
     when the order is plain) in any language."""
     for line in lines:
-        if _NOT_PUBLISHED.search(line):
+        low = fold_case(line)
+        if _NOT_PUBLISHED.search(low):
             continue
-        day = _written_date(line)
+        day = _written_date(low)
         if day:
             return day
     return None
 
 
 def _written_date(text: str) -> str | None:
+    """The first date in ``text`` (folded: see :func:`dedupe.casefold.fold_case`)."""
     if (m := _ISO_DAY.search(text)) is not None or (m := _YEAR_FIRST.search(text)) is not None:
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif (m := _MONTH_DAY_YEAR.search(text)) is not None:
-        parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+        parts = (int(m[3]), _MONTHS[m[1]], int(m[2]))
     elif (m := _DAY_MONTH_YEAR.search(text)) is not None:
-        parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        parts = (int(m[3]), _MONTHS[m[2]], int(m[1]))
     elif (m := _DAY_DOT.search(text)) is not None:  # a two-digit year only as dd.mm.yy (not "1.10.12")
         day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
         parts = (_full_year(year), int(month), int(day))

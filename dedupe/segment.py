@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .budget import NO_DEADLINE, Deadline
+from .casefold import fold_case
 from .native import kernels
 from .pagemeta import declared_title, published_date, without_site_name
 
@@ -30,17 +31,6 @@ _LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]
 _STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|sponsored|facebook|twitter|"
                          r"e-?mail|share|print|whatsapp|linkedin|pinterest|reddit|getty images|"
                          r"(photo|image|video)( credit)?:?)$", re.I)
-# Letters that re.IGNORECASE matches to letters of the cue words though str.lower()
-# keeps them apart: dotless ı and İ (lowered to i + U+0307) for i, long ſ for s, old
-# Cyrillic letter forms. Segment.low folds them, so that a cue pattern over the
-# lower-cased text, and the gates in front of the case-insensitive ones, agree with
-# case-insensitive matching.
-_CASE_EXTRA = re.compile("[\u0131\u017f\u0307\u1c80-\u1c85]")
-_CASE_FOLD = str.maketrans("\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "isвдостт")
-# what the compiled fold (dedupe._native) leaves to fold_case: final sigma and dotted
-# capital I (str.lower maps them by context, or to two characters), and the dot above
-# that fold_case drops after an i
-FOLD_BY_PYTHON = "\u03a3\u0130\u0307"
 _STANDALONE_MAX = 13  # its longest label ("advertisement", "photo credit:"): longer lines never match
 # the characters that _LOWER_START accepts first without looking further
 _LOWER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz,.;:!?)]%’”»–-") | frozenset(map(chr, range(0xE0, 0x100)))
@@ -78,16 +68,6 @@ PythonSegment = Segment
 _native = kernels()
 if _native is not None:
     Segment = _native.Segment
-
-
-def fold_case(text: str) -> str:
-    """``text`` in lower case, with the letters that ``re.IGNORECASE`` matches to cue-word
-    letters folded to them (:attr:`Segment.low`). Lines keep their breaks, so a page of
-    blocks joined by newlines folds to the blocks' folded texts joined by newlines."""
-    low = text.lower()
-    if not low.isascii() and _CASE_EXTRA.search(low):
-        low = low.replace("i\u0307", "i").translate(_CASE_FOLD)
-    return low
 
 
 def looks_like_html(raw: str) -> bool:

@@ -22,7 +22,8 @@ FILLERS = ["this", "article", "also", "like", "from", "the", "a", "Jane", "Doe",
            "January", "10,", "2022", "at", "7:26", "pm", "said:", "ago", "3", "days", "Photo:", "(Photo:",
            "Getty", "Images", "Credit:", "ESA", "©", "2024", "cookie", "policy", "subscribe", "newsletter",
            "Read", "More", "keep", "reading", "below", "Stories", "Reply", "(AP)", "/", "Reuters", "12comments",
-           "İstanbul", "ſhare", "ı", "関連記事", "관련", "기사", "—", "’", "…", "[button", "link=x]", "javascript"]
+           "İstanbul", "ſhare", "ı", "関連記事", "관련", "기사", "—", "’", "…", "[button", "link=x]", "javascript",
+           "@janedoe", "jane@news.example", "10.45", "٣:٤٥", "|", "AFP", "is a reporter", "Editor"]
 WORD = st.sampled_from(CUE_WORDS) | st.sampled_from(FILLERS) | st.sampled_from([w.upper() for w in CUE_WORDS]) \
     | st.sampled_from([w.title() for w in CUE_WORDS])
 PUNCT = st.sampled_from(["", "", "", "- ", "» ", "• ", "1. ", "(", "“", "#"])
@@ -48,7 +49,8 @@ def test_gates_never_change_an_answer(lines):
         ref = _unmarked(seg.text)
         w = len(seg.text.split())
         for name in ("end_cue", "about_cue", "glued_cue", "teaser_cue", "caption", "credit_end", "comment_date",
-                     "comment_cue", "author", "disclaimer", "footer", "newsletter", "social"):
+                     "comment_cue", "author", "disclaimer", "footer", "newsletter", "social", "photo_credit",
+                     "byline_bit", "machinery"):
             f = getattr(cues, name)
             assert f(seg) == f(ref), (name, seg.text)
         assert cues.advert(seg, w) == cues.advert(ref, w), seg.text

@@ -80,6 +80,15 @@ def test_a_dateline_gives_the_date_of_a_scrape_and_of_a_page_that_declares_none(
     assert dateline_date(["Aktualisiert am 3. März 2019"]) is None
 
 
+def test_month_names_are_read_in_any_case():
+    """Upper-case Turkish months once raised KeyError: "MAYIS" matched "mayıs" case-insensitively,
+    and its lower case, "mayis", was no key. Dates are now read in case-folded text."""
+    assert [dateline_date([t]) for t in ("MAYIS 5, 2020", "5 Mayıs 2020", "5 KASIM 2020", "ŞUBAT 3, 2021",
+                                         "NOV. 20, 2019", "20 НОЯБРЯ 2019", "UPDATED NOV. 21, 2019")] \
+        == ["2020-05-05", "2020-05-05", "2020-11-05", "2021-02-03", "2019-11-20", "2019-11-20", None]
+    assert dateline_date(["AKTUALİSİERT 3. MÄRZ 2019", "Publiſhed 4 March 2019"]) == "2019-03-04"
+
+
 @pytest.mark.parametrize("line, expected", [
     ("Columnists 21:17 18.11.2019", "2019-11-18"),  # day first with dots
     ("20.11.19 um 10:00", "2019-11-20"),

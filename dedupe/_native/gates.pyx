@@ -310,6 +310,7 @@ cdef class CueSet:
         self.g_social, self.g_author, self.g_disclaimer = g["social"], g["author"], g["disclaimer"]
         self.g_about, self.g_teaser = g["about_cue"], g["teaser_cue"]
         self.g_comment_date, self.g_end, self.g_kind = g["comment_date"], g["end_cue"], CueGate(*cues.KIND_GATE)
+        self.g_machinery, self.g_byline_bit, self.g_photo_credit = g["machinery"], g["byline_bit"], g["photo_credit"]
 
     cdef bint end_gate(self, seg) except -1:
         return self.g_end.opens(seg)

@@ -214,11 +214,11 @@ cdef class Labeller(CueSet):
                 label, reason = main, "inside the article region"
                 if mark[k] & INLINE:
                     label, reason = "related", "box inside the article (the article resumes after it)"
-                elif w <= 12 and not prose[k] and byline_bit(s):
+                elif w <= 12 and not prose[k] and self.g_byline_bit.opens(s) and byline_bit(s):
                     label, reason = "author", "byline or dateline"
                 elif self.g_advert.opens(s) and advert(s, w):
                     label, reason = "advertisement", "advertisement label"
-                elif w <= 40 and machinery(s):
+                elif w <= 40 and self.g_machinery.opens(s) and machinery(s):
                     label, reason = "boilerplate", "page machinery (shortcode, script notice)"
                 elif w <= 25 and self.g_newsletter.opens(s) and newsletter(s):
                     label, reason = "newsletter", "subscribe/newsletter cue"
@@ -226,7 +226,8 @@ cdef class Labeller(CueSet):
                     label, reason = "caption", "figure caption (DOM)"
                 elif w <= 60 and self.g_credit_end.opens(s) and credit_end(s):
                     label, reason = "caption", "caption ending in a credit"
-                elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 and photo_credit(segs[k + 1]):
+                elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 \
+                        and self.g_photo_credit.opens(segs[k + 1]) and photo_credit(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
                 elif not prose[k] and w <= 40 and self.g_caption.opens(s) and caption(s):
                     label, reason = "caption", "caption/credit cue"
