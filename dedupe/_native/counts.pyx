@@ -1,6 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Native :func:`dedupe.textstats.block_counts` and the Unicode part of its flag table."""
-from .chars cimport CAP, CJK, DIGIT, SPACE, WORD, _flags_of, _unicode_flags
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND
+
+from .chars cimport CAP, CJK, DIGIT, SPACE, WORD, Py_UCS1, Py_UCS2, _flags_of, _unicode_flags, uchar
 
 #: the flag bits, which textstats checks against its own
 FLAG_BITS = (WORD, SPACE, CAP, CJK, DIGIT)
@@ -23,36 +25,39 @@ def count_blocks(list texts, const unsigned char[:] table):
     cdef Py_ssize_t n = len(texts), k
     cdef list words = [0] * n, tokens = [0] * n, caps = [0] * n, digits = [0] * n
     cdef str t
-    cdef Py_UCS4 c
-    cdef unsigned char f
-    cdef bint prev_word, prev_space
-    cdef long w, tk, cp, cj, dg
+    cdef long counts[4]
     cdef const unsigned char *tab = &table[0]
+    cdef unsigned int kind
     for k in range(n):
         t = texts[k]
-        w = tk = cp = cj = dg = 0
-        prev_word, prev_space = False, True  # each block follows a newline
-        for c in t:
-            f = _flags_of(c, tab)
-            if f & WORD:
-                if not prev_word:
-                    w += 1
-                prev_word = True
-            else:
-                prev_word = False
-            if f & SPACE:
-                prev_space = True
-            else:
-                if prev_space:
-                    tk += 1
-                    if f & CAP:
-                        cp += 1
-                prev_space = False
-            if f & CJK:
-                cj += 1
-            if f & DIGIT:
-                dg += 1
-        if cj and <long>(cj / 1.7) > w:
-            w = <long>(cj / 1.7)
-        words[k], tokens[k], caps[k], digits[k] = w, tk, cp, dg
+        kind = PyUnicode_KIND(t)
+        if kind == 1:
+            _count(<const Py_UCS1 *>PyUnicode_DATA(t), len(t), tab, counts)
+        elif kind == 2:
+            _count(<const Py_UCS2 *>PyUnicode_DATA(t), len(t), tab, counts)
+        else:
+            _count(<const Py_UCS4 *>PyUnicode_DATA(t), len(t), tab, counts)
+        words[k], tokens[k], caps[k], digits[k] = counts[0], counts[1], counts[2], counts[3]
     return words, tokens, caps, digits
+
+
+cdef void _count(const uchar *data, Py_ssize_t n, const unsigned char *tab, long *out) noexcept:
+    """One block's words, tokens, capitalised tokens and digits (one kind of str data),
+    without branches in the loop (word and token starts are too frequent to predict)."""
+    cdef Py_ssize_t i
+    cdef unsigned int f, word, space, start, prev_word = 0, prev_space = 1  # each block follows a newline
+    cdef long w = 0, tk = 0, cp = 0, cj = 0, dg = 0
+    for i in range(n):
+        f = _flags_of(data[i], tab)
+        word = (f & WORD) != 0
+        space = (f & SPACE) != 0
+        start = prev_space & (space ^ 1)
+        w += word & (prev_word ^ 1)
+        tk += start
+        cp += start & ((f & CAP) != 0)
+        cj += (f & CJK) != 0
+        dg += (f & DIGIT) != 0
+        prev_word, prev_space = word, space
+    if cj and <long>(cj / 1.7) > w:
+        w = <long>(cj / 1.7)
+    out[0], out[1], out[2], out[3] = w, tk, cp, dg

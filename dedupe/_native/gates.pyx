@@ -8,8 +8,12 @@ from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyU
 from .chars cimport WORD, Py_UCS1, Py_UCS2, __builtin_ctzll, _flags_of, _in, uchar
 from .segment cimport Segment
 
+from libc.string cimport memchr
+
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    bint PyUnicode_IS_ASCII(object o)
     int PyUnicode_4BYTE_KIND
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
 
@@ -238,20 +242,22 @@ cdef class Folds:
         cdef Py_ssize_t n = len(t), i, j
         cdef unsigned int kind = PyUnicode_KIND(t)
         cdef void *data = PyUnicode_DATA(t)
-        cdef Py_UCS4 c, maxchar = 0
-        cdef bint special = False
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c == 10:
+        cdef Py_UCS4 c
+        cdef int found
+        if PyUnicode_IS_ASCII(t):  # most blocks: lowered here, byte by byte
+            if memchr(data, 10, n) != NULL:
                 return None
-            if c > maxchar:
-                maxchar = c
-            if c >= 128 and _in(c, self.by_python):
-                special = True
-        if special:
+            return _ascii_lower(<const unsigned char *>data, n)
+        if kind == 1:
+            found = _fold_scan(<const Py_UCS1 *>data, n, self.by_python)
+        elif kind == 2:
+            found = _fold_scan(<const Py_UCS2 *>data, n, self.by_python)
+        else:
+            found = _fold_scan(<const Py_UCS4 *>data, n, self.by_python)
+        if found < 0:
+            return None
+        if found:
             return fold_case(t)
-        if maxchar < 128:
-            return t.lower()
         # folded into a UCS-4 buffer: the result's widest character is known only then,
         # and a str must be made at its narrowest kind to compare equal to others
         cdef Py_UCS4 *buf = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
@@ -318,3 +324,30 @@ cdef class CueSet:
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""
         return self.g_kind.opens(seg)
+
+
+cdef str _ascii_lower(const unsigned char *src, Py_ssize_t n):
+    """``str.lower`` of ASCII text."""
+    cdef str out = PyUnicode_New(n, 127)
+    cdef unsigned char *dst = <unsigned char *>PyUnicode_DATA(out)
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    for i in range(n):
+        c = src[i]
+        dst[i] = c | 0x20 if 65 <= c <= 90 else c
+    return out
+
+
+cdef int _fold_scan(const uchar *data, Py_ssize_t n, str by_python) noexcept:
+    """-1 when the text holds a line break, else whether it holds a character that
+    ``fold_case`` itself must fold."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef int special = 0
+    for i in range(n):
+        c = data[i]
+        if c == 10:
+            return -1
+        if c >= 128 and not special and _in(c, by_python):
+            special = 1
+    return special

@@ -6,7 +6,7 @@ from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py
                                Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
 
-from .chars cimport CharSet, _charset, _in, _in_set
+from .chars cimport CharSet, Py_UCS1, Py_UCS2, _charset, _in, _in_set, uchar
 
 
 cdef enum:
@@ -71,17 +71,26 @@ cdef inline bint _line_break(Py_UCS4 c) noexcept:
 cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
     """Where the line that starts at ``a`` ends, and whether it is already as
     ``" ".join(line.split())`` makes it (single spaces between words, none around)."""
+    if kind == 1:
+        return _scan_line(<const Py_UCS1 *>data, a, size, squashed)
+    if kind == 2:
+        return _scan_line(<const Py_UCS2 *>data, a, size, squashed)
+    return _scan_line(<const Py_UCS4 *>data, a, size, squashed)
+
+
+cdef Py_ssize_t _scan_line(const uchar *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
+    """:func:`_line_end` over one kind of str data."""
     cdef Py_ssize_t b = a
     cdef Py_UCS4 c
     cdef bint prev_space = True, ok = True
     while b < size:
-        c = PyUnicode_READ(kind, data, b)
-        if c == 32:
+        c = data[b]
+        if c > 32 and c < 128:
+            prev_space = False
+        elif c == 32:
             if prev_space:
                 ok = False
             prev_space = True
-        elif c < 128 and c > 32:
-            prev_space = False
         elif _line_break(c):
             break
         elif Py_UNICODE_ISSPACE(c):
