@@ -475,9 +475,10 @@ def _repeated_headlines(segs: list[Segment], words: list[int], folded: list[str]
     for i, s in enumerate(segs):
         if not 5 <= words[i] <= 25:
             continue
-        same = where[folded[i]]
-        if len(same) > 1 and not embed_credit(s):
-            out.update(x for j in same if i < j <= i + window for x in (i, j))
+        later = [j for j in where[folded[i]] if i < j <= i + window]
+        if later and not embed_credit(s):  # (the pattern last: most lines repeat nowhere near)
+            out.add(i)
+            out.update(later)
     return out
 
 

@@ -44,6 +44,13 @@ def _same_words(text: str, words: set[str]) -> float:
     return 2 * shared / (len(mine) + len(words)) if shared else 0.0
 
 
+def _may_match(text: str, w: int, title_size: int) -> bool:
+    """False when :func:`_same_words` cannot reach 0.8: a line's distinct words are at most
+    its ``w`` word runs (in ASCII, which case folding leaves as they are), and F1 0.8
+    needs at least two thirds as many words as the title has."""
+    return 3 * w >= 2 * title_size or not text.isascii()
+
+
 def _key_words(low: str) -> set[str]:
     """The words that say what a line is about: words of four or more characters, and
     in scripts written without spaces (CJK), a run's character pairs instead (the
@@ -85,7 +92,8 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
             candidates.append(k)
     # 1. held by the page title: the heading, else the longest, else the nearest
     titled = [k for k in candidates if k > 0 and len(segs[k].text) >= 12
-              and (segs[k].text.casefold() in pt or _same_words(segs[k].text, title_words) >= 0.8)]
+              and (segs[k].text.casefold() in pt or (_may_match(segs[k].text, words[k], len(title_words))
+                                                     and _same_words(segs[k].text, title_words) >= 0.8))]
     for k in sorted(titled, key=lambda k: (segs[k].heading, words[k], k), reverse=True):
         if not _never_a_headline(segs[k]):
             return k, segs[k].text

@@ -88,7 +88,7 @@ cdef class Labeller(CueSet):
                 return cue
         if section:
             return section, f"inside {section} section"
-        hints = seg.hints
+        hints = (<Segment?>seg).hints
         kind = self.hint_kind(hints) if hints else None
         if kind:
             return kind, f"DOM hint ({kind})"
@@ -143,11 +143,12 @@ cdef class Labeller(CueSet):
             if not 5 <= words[i] <= 25:
                 continue
             same = where.get(folded[i])
-            if same is not None and not embed_credit(segs[i]):
-                for j in same:
-                    if i < j <= i + self.window:
-                        out.add(i)
-                        out.add(j)
+            if same is None or not _repeats_within(same, i, self.window) or embed_credit(segs[i]):
+                continue
+            for j in same:
+                if i < j <= i + self.window:
+                    out.add(i)
+                    out.add(j)
         return out
 
     def teaser_lists(self, list segs, list words, list prose):
@@ -158,7 +159,7 @@ cdef class Labeller(CueSet):
         cdef bint tc
         cdef str head, dek
         while k < n - 1:
-            head, dek = segs[k].text, segs[k + 1].text
+            head, dek = (<Segment?>segs[k]).text, (<Segment?>segs[k + 1]).text
             if (not prose[k] and 3 <= words[k] <= 20 and prose[k + 1] and words[k + 1] <= 60
                     and self.prose_rules.sentence_ends(dek) <= 2):
                 tc = self.title_case(head)
@@ -276,6 +277,14 @@ cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char
         if 0 <= i < n:
             mark[i] |= bit
     return 0
+
+
+cdef bint _repeats_within(list same, Py_ssize_t i, Py_ssize_t window) except -1:
+    """An index of ``same`` follows ``i`` within ``window`` blocks."""
+    for j in same:
+        if i < j <= i + window:
+            return True
+    return False
 
 
 cdef dict _repeated(list keys, Py_ssize_t start, Py_ssize_t end):

@@ -252,7 +252,7 @@ cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize
     for seg in segs:
         t = (<Segment?>seg).text
         counts[t] = counts.get(t, 0) + 1
-    while k < end and (counts[segs[k].text] > 1 or scores[k] < 1):
+    while k < end and (counts[(<Segment?>segs[k]).text] > 1 or scores[k] < 1):
         k += 1
     total = _mass(scores, start, end)
     return k if k < end and _mass(scores, k, end) >= 0.3 * total else start
