@@ -242,6 +242,24 @@ CUE_GATES = {
 #: the gates of the cues that name a block's kind together (see names_a_kind)
 KIND_GATE = (_ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST,
              NEWSLETTER | FOOTER | CREDIT_WORD | PHOTO_WORD | JOB_WORD, REPLY_WORD)
+#: The cues that are gates and patterns only, as data, so that the compiled kernels ask the
+#: patterns themselves: name -> alternatives ``(gate, field, method)``. The cue holds when,
+#: for one alternative, the gate (as in CUE_GATES) lets the block through and
+#: ``method(getattr(seg, field))`` matches (tests check each against its function).
+CUE_PATTERNS = {
+    "end_cue": (((_END_CUE_FIRST, 0, REPLY_WORD), "low", _END_CUE_LOW.match),
+                ((_ABOUT_FIRST, 0, 0), "text", _END_CUE_ABOUT.match)),
+    "comment_date": ((CUE_GATES["comment_date"], "text", _COMMENT_DATE.match),),
+    "glued_cue": (((_GLUED_FIRST, 0, 0), "text", _GLUED_CUE.match),),
+    "social": ((CUE_GATES["social"], "text", _SOCIAL.match),),
+    "footer": ((CUE_GATES["footer"], "low", _FOOTER.search),),
+    "newsletter": ((CUE_GATES["newsletter"], "low", _NEWSLETTER.search),),
+    "machinery": ((CUE_GATES["machinery"], "text", _MACHINERY.search),),
+    "byline_bit": ((CUE_GATES["byline_bit"], "text", _BYLINE_BIT.match),),
+    "photo_credit": ((CUE_GATES["photo_credit"], "text", _PHOTO_CREDIT.match),),
+    "teaser_cue": ((CUE_GATES["teaser_cue"], "text", _TEASER_CUE.search),),
+    "about_cue": ((CUE_GATES["about_cue"], "text", _ABOUT_CUE.match),),
+}
 
 
 def names_a_kind(seg: Segment) -> bool:

@@ -62,6 +62,12 @@ def test_gates_never_change_an_answer(lines):
             assert cues.names_a_kind(seg), seg.text
         # each cue's gate as data (CUE_GATES, for the compiled labeller) is a necessary condition
         assert cues.comment_cue(seg) == bool(cues._COMMENT_CUE.match(seg.text)), seg.text
+        # the cues given as gates and patterns (CUE_PATTERNS, for the compiled kernels) are their functions
+        for s in (seg, ref):
+            for name, alternatives in cues.CUE_PATTERNS.items():
+                asked = any(cues._opens(s, *gate) and bool(method(getattr(s, field)))
+                            for gate, field, method in alternatives)
+                assert getattr(cues, name)(s) == asked, (name, s.text)
         for name, (words, bits, count_bits) in cues.CUE_GATES.items():
             f = getattr(cues, name)
             if f(ref, w) if name == "advert" else f(ref):

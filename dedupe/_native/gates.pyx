@@ -298,28 +298,54 @@ cdef class CueGate:
         return f in self.words or ((s.flags & self.count_bits) != 0 and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
 
 
+@cython.final
+cdef class PatternCue:
+    """A cue of ``cues.CUE_PATTERNS`` (one or two alternatives of a gate and a pattern),
+    asked here: the pattern's method is called with the block's text or folded text,
+    without a call of the cue function."""
+
+    def __init__(self, alternatives):
+        if not 1 <= len(alternatives) <= 2:
+            raise ValueError("a pattern cue has one or two alternatives")
+        (gate, field, self.method0), *rest = alternatives
+        self.gate0, self.low0 = CueGate(*gate), _is_low(field)
+        if rest:
+            gate, field, self.method1 = rest[0]
+            self.gate1, self.low1 = CueGate(*gate), _is_low(field)
+
+    cdef bint holds(self, seg) except -1:
+        cdef Segment s = <Segment?>seg
+        if self.gate0.opens(s) and self.method0(s.low if self.low0 else s.text) is not None:
+            return True
+        return self.method1 is not None and self.gate1.opens(s) \
+            and self.method1(s.low if self.low1 else s.text) is not None
+
+
+cdef bint _is_low(str field) except -1:
+    if field not in ("low", "text"):
+        raise ValueError(f"a pattern cue reads 'low' or 'text', not {field!r}")
+    return field == "low"
+
+
 cdef class CueSet:
-    """The cue functions of :mod:`dedupe.cues` that the native phases ask, each behind
-    its gate (``cues.CUE_GATES``), and the gates of ``end_cues_of`` and ``names_a_kind``."""
+    """The cues of :mod:`dedupe.cues` that the native phases ask: the gates and patterns of
+    ``cues.CUE_PATTERNS``, the other cue functions behind their gates (``cues.CUE_GATES``),
+    and the gate of ``names_a_kind``."""
 
     def __init__(self, cues):
         self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
-        self.comment_cue, self.newsletter, self.footer = cues.comment_cue, cues.newsletter, cues.footer
-        self.social, self.author, self.disclaimer = cues.social, cues.author, cues.disclaimer
-        self.about_cue, self.teaser_cue, self.end_cue = cues.about_cue, cues.teaser_cue, cues.end_cue
-        self.comment_date, self.glued_cue, self.embed_credit = cues.comment_date, cues.glued_cue, cues.embed_credit
-        self.byline_bit, self.machinery, self.photo_credit = cues.byline_bit, cues.machinery, cues.photo_credit
+        self.comment_cue, self.author, self.disclaimer = cues.comment_cue, cues.author, cues.disclaimer
+        self.embed_credit = cues.embed_credit
+        p = {name: PatternCue(alternatives) for name, alternatives in cues.CUE_PATTERNS.items()}
+        self.end_cue, self.comment_date, self.glued_cue = p["end_cue"], p["comment_date"], p["glued_cue"]
+        self.social, self.footer, self.newsletter = p["social"], p["footer"], p["newsletter"]
+        self.machinery, self.byline_bit, self.photo_credit = p["machinery"], p["byline_bit"], p["photo_credit"]
+        self.teaser_cue, self.about_cue = p["teaser_cue"], p["about_cue"]
         self.section_kind = cues.section_kind
         g = {name: CueGate(*gate) for name, gate in cues.CUE_GATES.items()}
         self.g_advert, self.g_caption, self.g_credit_end = g["advert"], g["caption"], g["credit_end"]
-        self.g_comment_cue, self.g_newsletter, self.g_footer = g["comment_cue"], g["newsletter"], g["footer"]
-        self.g_social, self.g_author, self.g_disclaimer = g["social"], g["author"], g["disclaimer"]
-        self.g_about, self.g_teaser = g["about_cue"], g["teaser_cue"]
-        self.g_comment_date, self.g_end, self.g_kind = g["comment_date"], g["end_cue"], CueGate(*cues.KIND_GATE)
-        self.g_machinery, self.g_byline_bit, self.g_photo_credit = g["machinery"], g["byline_bit"], g["photo_credit"]
-
-    cdef bint end_gate(self, seg) except -1:
-        return self.g_end.opens(seg)
+        self.g_comment_cue, self.g_author, self.g_disclaimer = g["comment_cue"], g["author"], g["disclaimer"]
+        self.g_kind = CueGate(*cues.KIND_GATE)
 
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""

@@ -51,11 +51,11 @@ cdef class Labeller(CueSet):
             return "comments", "comment date/author line"
         if self.g_comment_cue.opens(seg) and self.comment_cue(seg):
             return "comments", "comment cue (reply form, comment count)"
-        if w <= 40 and self.g_newsletter.opens(seg) and self.newsletter(seg):
+        if w <= 40 and self.newsletter.holds(seg):
             return "newsletter", "subscribe/newsletter cue"
-        if w <= 60 and self.g_footer.opens(seg) and self.footer(seg):
+        if w <= 60 and self.footer.holds(seg):
             return "footer", "copyright/legal cue"
-        if w <= 8 and self.g_social.opens(seg) and self.social(seg):
+        if w <= 8 and self.social.holds(seg):
             return "navigation", "social/share cue"
         if after_body and self.g_author.opens(seg) and self.author(seg):
             return "author", "author bio cue"
@@ -105,13 +105,12 @@ cdef class Labeller(CueSet):
         cdef long w
         cdef bint glued, st
         cdef Segment s
-        end_cue, comment_date, glued_cue = self.end_cue, self.comment_date, self.glued_cue
         for i in range(n):
             s = <Segment?>segs[i]
             w = words[i]
-            end_cues[i] = self.end_gate(s) and end_cue(s)
-            comment_dates[i] = digits[i] > 0 and self.g_comment_date.opens(s) and comment_date(s)
-            glued = not prose[i] and 13 <= w <= 60 and glued_cue(s)
+            end_cues[i] = self.end_cue.holds(s)
+            comment_dates[i] = digits[i] > 0 and self.comment_date.holds(s)
+            glued = not prose[i] and 13 <= w <= 60 and self.glued_cue.holds(s)
             st = (w <= 12 and end_cues[i]) or glued
             strong[i] = True if st else False
             if st or (w <= 12 and comment_dates[i]):
@@ -128,7 +127,7 @@ cdef class Labeller(CueSet):
                 scores[i] = min(<double>scores[i], -5.0)
         for i in range(n):
             s = <Segment?>segs[i]
-            if words[i] <= 120 and scores[i] > 0 and ((self.g_footer.opens(s) and self.footer(s))
+            if words[i] <= 120 and scores[i] > 0 and (self.footer.holds(s)
                                                       or (self.g_disclaimer.opens(s) and self.disclaimer(s))):
                 scores[i] = -0.5 * <double>scores[i]
         return end_cues, comment_dates, strong, folded, repeats, teaser_list
@@ -198,8 +197,7 @@ cdef class Labeller(CueSet):
         _set_bits(mark, n, teaser, TEASER)
         _set_bits(mark, n, repeats, REPEAT)
         _set_bits(mark, n, teaser_list, TEASER_LIST)
-        byline_bit, advert, machinery, newsletter = self.byline_bit, self.advert, self.machinery, self.newsletter
-        credit_end, photo_credit, caption = self.credit_end, self.photo_credit, self.caption
+        advert, credit_end, caption = self.advert, self.credit_end, self.caption
         section_kind, comment_cue = self.section_kind, self.comment_cue
         hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
         where = _repeated(folded, start, end)
@@ -215,20 +213,19 @@ cdef class Labeller(CueSet):
                 label, reason = main, "inside the article region"
                 if mark[k] & INLINE:
                     label, reason = "related", "box inside the article (the article resumes after it)"
-                elif w <= 12 and not prose[k] and self.g_byline_bit.opens(s) and byline_bit(s):
+                elif w <= 12 and not prose[k] and self.byline_bit.holds(s):
                     label, reason = "author", "byline or dateline"
                 elif self.g_advert.opens(s) and advert(s, w):
                     label, reason = "advertisement", "advertisement label"
-                elif w <= 40 and self.g_machinery.opens(s) and machinery(s):
+                elif w <= 40 and self.machinery.holds(s):
                     label, reason = "boilerplate", "page machinery (shortcode, script notice)"
-                elif w <= 25 and self.g_newsletter.opens(s) and newsletter(s):
+                elif w <= 25 and self.newsletter.holds(s):
                     label, reason = "newsletter", "subscribe/newsletter cue"
                 elif s.tag == "figcaption" or (s.hints and hint_caption(s.hints)):
                     label, reason = "caption", "figure caption (DOM)"
                 elif w <= 60 and self.g_credit_end.opens(s) and credit_end(s):
                     label, reason = "caption", "caption ending in a credit"
-                elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 \
-                        and self.g_photo_credit.opens(segs[k + 1]) and photo_credit(segs[k + 1]):
+                elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 and self.photo_credit.holds(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
                 elif not prose[k] and w <= 40 and self.g_caption.opens(s) and caption(s):
                     label, reason = "caption", "caption/credit cue"

@@ -59,7 +59,7 @@ cdef class Regions(CueSet):
                 return k, segs[k].text, inline_widget
             if k > start and acc >= 0.35 * total and (strong[k] or words[k] <= 12 and (
                     k in repeats or comment_dates[k])):
-                if self.g_about.opens(segs[k]) and self.about_cue(segs[k]):
+                if self.about_cue.holds(segs[k]):
                     resume = -1
                 else:
                     resume = _resumes_after_widget(words, prose, scores, end_cues, comment_dates, k, end, acc, html)
@@ -85,7 +85,7 @@ cdef class Regions(CueSet):
             if (not prose[j] and w <= 12 and not (self.g_advert.opens(seg) and self.advert(seg, w))
                     and not (self.g_caption.opens(seg) and self.caption(seg))
                     and not (self.g_credit_end.opens(seg) and self.credit_end(seg))
-                    and not (self.end_gate(seg) and self.end_cue(seg))):
+                    and not self.end_cue.holds(seg)):
                 key = folded[j]
                 seen[key] = seen.get(key, 0) + 1
                 if seen[key] >= 3:
@@ -98,7 +98,7 @@ cdef class Regions(CueSet):
         cdef list cues = []
         cdef Py_ssize_t k, j, mass, n = len(segs)
         for k in range(start, n):
-            if words[k] <= 6 and self.g_teaser.opens(segs[k]) and self.teaser_cue(segs[k]):
+            if words[k] <= 6 and self.teaser_cue.holds(segs[k]):
                 cues.append(k)
         if len(cues) < 2:
             return end, teaser
@@ -146,10 +146,9 @@ cdef class Regions(CueSet):
             best_words += <long>words[k]
         for k in range(n):
             seg, w = segs[k], words[k]
-            if strong[k] or (self.g_social.opens(seg) and self.social(seg)) \
+            if strong[k] or self.social.holds(seg) \
                     or (self.g_advert.opens(seg) and self.advert(seg, w)) \
-                    or (self.g_footer.opens(seg) and self.footer(seg)) \
-                    or (self.g_newsletter.opens(seg) and self.newsletter(seg)):
+                    or self.footer.holds(seg) or self.newsletter.holds(seg):
                 ok[k] = False
             else:
                 ok[k] = True if (prose[k] or (w <= 30 and digits[k] > 0)) else False
