@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe import boilerplate, casefold, cues, segment, textstats
+from dedupe.budget import NO_DEADLINE
 from dedupe.native import kernels
 
 from .conftest import SEEDS, shared_path
@@ -167,6 +168,27 @@ def test_generated_pages_clean_the_same_both_ways(raw):
         assert _cleaned(raw, "text") == native
 
 
+@st.composite
+def repeating_pages(draw):
+    """Pages of a few lines said again and again (teaser headlines, galleries, echoes):
+    the phases that find a block's text elsewhere on the page."""
+    pool = draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14).map(" ".join), min_size=1,
+                         max_size=6))
+    lines = draw(st.lists(st.sampled_from(pool) | LINE | st.just(""), min_size=1, max_size=40))
+    return "\n".join(lines)
+
+
+@FAST
+@given(repeating_pages())
+def test_pages_that_repeat_lines_clean_the_same_both_ways(raw):
+    native = _cleaned(raw, "text")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segment, "_NATIVE_SEGMENTER", None)
+        for module in (cues, textstats, boilerplate):
+            mp.setattr(module, "_native", None)
+        assert _cleaned(raw, "text") == native
+
+
 def test_switch_off_by_environment():
     import subprocess
     import sys
@@ -185,7 +207,9 @@ SCORE = st.sampled_from([-10.0, -5.0, -3.0, -2.3, -0.5, 0.0, 0.1, 0.6, 1.0, 4.2,
 def synthetic_pages(draw):
     """A text page's facts drawn at random (scores need not follow from the texts), so that
     the region phases meet runs, islands, threads and boundaries in every arrangement."""
-    texts = draw(st.lists(LINE.map(lambda t: " ".join(t.split()) or "x"), min_size=1, max_size=40))
+    block = LINE.map(lambda t: " ".join(t.split()) or "x")
+    pool = draw(st.lists(block, min_size=1, max_size=5))  # texts said more than once (echoes, galleries)
+    texts = draw(st.lists(block | st.sampled_from(pool), min_size=1, max_size=40))
     n = len(texts)
     segs = [segment.Segment(t) for t in texts]
     cues.mark(segs)
@@ -213,6 +237,58 @@ def test_region_phases_are_the_pythons(page):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(boilerplate, "_native", None)
         assert _phases(page) == native
+
+
+def _labels(page):
+    start, end = boilerplate._body_region(page)
+    return boilerplate._label_blocks(page, start, end, None, None, set(), set(), NO_DEADLINE)
+
+
+@FAST
+@given(synthetic_pages())
+def test_labels_are_the_pythons(page):
+    native = _labels(page)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(boilerplate, "_native", None)
+        assert _labels(page) == native
+
+
+@FAST
+@given(repeating_pages())
+def test_page_facts_are_the_pythons(raw):
+    def facts():
+        segs = segment._segment_text(raw)
+        page = boilerplate._page_facts(segs, False, None, NO_DEADLINE) if segs else None
+        return page and {k: v for k, v in vars(page).items() if k != "segs"}
+    native = facts()
+    with pytest.MonkeyPatch.context() as mp:
+        for module in (cues, textstats, boilerplate):
+            mp.setattr(module, "_native", None)
+        assert facts() == native
+
+
+@pytest.mark.parametrize("gap", range(1, 11))
+@pytest.mark.parametrize("times", [2, 3])
+def test_a_text_said_again_at_any_distance_is_treated_the_same_both_ways(gap, times):
+    """Echoes (at most 4 blocks apart, twice) and repeated headlines (within 8 blocks)."""
+    texts = [f"Paragraph {i} of the story goes on with a few more words." for i in range(3 * gap + 6)]
+    for k in range(times):
+        texts[2 + k * gap] = "A headline said again on this page"
+    segs = [segment.Segment(t) for t in texts]
+    cues.mark(segs)
+    n = len(segs)
+    page = boilerplate._Page(segs, False, True, [10] * n, [0] * n, [False] * n, [5.0] * n, [False] * n, [False] * n,
+                             [False] * n, [s.low for s in segs], set(), set(), [False] * n)
+    raw = "\n\n".join(texts)
+
+    def both():
+        facts = boilerplate._page_facts(segment._segment_text(raw), False, None, NO_DEADLINE)
+        return _labels(page), facts.repeats
+    native = both()
+    with pytest.MonkeyPatch.context() as mp:
+        for module in (cues, textstats, boilerplate):
+            mp.setattr(module, "_native", None)
+        assert both() == native
 
 
 def test_cleaning_leaks_nothing():

@@ -135,17 +135,17 @@ cdef class Labeller(CueSet):
     def repeated_headlines(self, list segs, list words, list folded):
         """``_repeated_headlines``."""
         cdef set out = set()
-        cdef dict where = _repeated(folded, 0, len(segs))
-        cdef Py_ssize_t i, j, n = len(segs)
+        cdef Py_ssize_t i, j, n = len(segs), last
+        cdef str key
         embed_credit = self.embed_credit
-        for i in range(n):
+        for i in range(n):  # (the window is short: compared in place, without hashing the page)
             if not 5 <= words[i] <= 25:
                 continue
-            same = where.get(folded[i])
-            if same is None or not _repeats_within(same, i, self.window) or embed_credit(segs[i]):
+            key, last = folded[i], min(n - 1, i + self.window)
+            if _first_equal(folded, key, i + 1, last + 1) < 0 or embed_credit(segs[i]):
                 continue
-            for j in same:
-                if i < j <= i + self.window:
+            for j in range(i + 1, last + 1):
+                if _same(folded[j], key):
                     out.add(i)
                     out.add(j)
         return out
@@ -200,8 +200,7 @@ cdef class Labeller(CueSet):
         advert, credit_end, caption = self.advert, self.credit_end, self.caption
         section_kind, comment_cue = self.section_kind, self.comment_cue
         hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
-        where = _repeated(folded, start, end)
-        _set_bits(mark, n, {ks[1] for ks in where.values() if len(ks) == 2 and ks[1] - ks[0] <= 4}, ECHO)
+        _mark_echoes(mark, folded, start, end)
         section = None
         for k in range(n):
             if not k & 0xFFF:
@@ -276,29 +275,32 @@ cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char
     return 0
 
 
-cdef bint _repeats_within(list same, Py_ssize_t i, Py_ssize_t window) except -1:
-    """An index of ``same`` follows ``i`` within ``window`` blocks."""
-    for j in same:
-        if i < j <= i + window:
-            return True
-    return False
+cdef inline bint _same(str a, str b) except -1:
+    return a is b or (a is not None and b is not None and len(a) == len(b) and a == b)
 
 
-cdef dict _repeated(list keys, Py_ssize_t start, Py_ssize_t end):
-    """The indices in [start, end) of each key that occurs there more than once (a list
-    only for those: fewer objects for the garbage collector than a list per block)."""
-    cdef dict first = {}, where = {}
-    cdef Py_ssize_t k
+cdef Py_ssize_t _first_equal(list keys, str key, Py_ssize_t lo, Py_ssize_t hi) except -2:
+    """The first index in [lo, hi) whose key is ``key``, or -1."""
+    cdef Py_ssize_t j
+    for j in range(lo, hi):
+        if _same(keys[j], key):
+            return j
+    return -1
+
+
+cdef int _mark_echoes(unsigned char *mark, list folded, Py_ssize_t start, Py_ssize_t end) except -1:
+    """ECHO on the second of two blocks in [start, end) with one text, at most 4 apart (the
+    Python's index lists of every text, without hashing every text)."""
+    cdef Py_ssize_t k, j
+    cdef str key
     for k in range(start, end):
-        key = keys[k]
-        j = first.setdefault(key, k)
-        if j != k:
-            same = where.get(key)
-            if same is None:
-                where[key] = [j, k]
-            else:
-                (<list>same).append(k)
-    return where
+        key = folded[k]
+        j = _first_equal(folded, key, max(start, k - 4), k)  # one at most 4 before
+        if j < 0 or _first_equal(folded, key, start, j) >= 0 or _first_equal(folded, key, j + 1, k) >= 0 \
+                or _first_equal(folded, key, k + 1, end) >= 0:  # and no other in the range
+            continue
+        mark[k] |= ECHO
+    return 0
 
 
 cdef object _new_tuple5(type cls, str a, str b, str c, str d, int e):

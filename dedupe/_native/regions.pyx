@@ -247,14 +247,23 @@ cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize
     """``boilerplate._skip_gallery``."""
     cdef Py_ssize_t k = start
     cdef double total
-    cdef dict counts = {}  # how many blocks have each text
-    for seg in segs:
-        t = (<Segment?>seg).text
-        counts[t] = counts.get(t, 0) + 1
-    while k < end and (counts[(<Segment?>segs[k]).text] > 1 or scores[k] < 1):
+    while k < end and (scores[k] < 1 or _elsewhere(segs, k)):
         k += 1
     total = _mass(scores, start, end)
     return k if k < end and _mass(scores, k, end) >= 0.3 * total else start
+
+
+cdef bint _elsewhere(list segs, Py_ssize_t k) except -1:
+    """Another block has the text of block ``k`` (lengths first: the Python counts every
+    text, which hashes the whole page)."""
+    cdef str t = (<Segment?>segs[k]).text, u
+    cdef Py_ssize_t j
+    for j in range(len(segs)):
+        if j != k:
+            u = (<Segment?>segs[j]).text
+            if u is t or (u is not None and t is not None and len(u) == len(t) and u == t):
+                return True
+    return False
 
 
 cdef Py_ssize_t _skip_standfirst(list scores, Py_ssize_t start, Py_ssize_t end) except -1:
