@@ -27,11 +27,13 @@ _OPENS = "([“‘«„"  # a line ending in one of these goes on in the next
 _TIGHT_BEFORE, _TIGHT_AFTER = "([“‘«", ",.;:!?)]%’”»"  # joined lines: no space after / before these
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”’')\]]?$")
 _LOWER_START = re.compile(r"^[\s]*[”’\"»]?([a-zà-ÿ,.;:!?)\]%’”»–-]|\d+[,.]?\d*\s*[a-z])")
-# labels that stand on their own line: never the start of the next sentence
-_STANDALONE = re.compile(r"^(advertisement|advertising|anzeige|publicidade|sponsored|facebook|twitter|"
-                         r"e-?mail|share|print|whatsapp|linkedin|pinterest|reddit|getty images|"
-                         r"(photo|image|video)( credit)?:?)$", re.I)
-_STANDALONE_MAX = 13  # its longest label ("advertisement", "photo credit:"): longer lines never match
+# labels that stand on their own line: never the start of the next sentence (a line that,
+# case-folded as cue patterns see it, is one of these)
+_STANDALONE = frozenset(("advertisement", "advertising", "anzeige", "publicidade", "sponsored", "facebook", "twitter",
+                         "email", "e-mail", "share", "print", "whatsapp", "linkedin", "pinterest", "reddit",
+                         "getty images")) \
+    | frozenset(w + credit + colon for w in ("photo", "image", "video") for credit in ("", " credit") for colon in ("", ":"))
+_STANDALONE_MAX = max(map(len, _STANDALONE))  # longer lines are none of them
 # the characters that _LOWER_START accepts first without looking further
 _LOWER_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz,.;:!?)]%’”»–-") | frozenset(map(chr, range(0xE0, 0x100)))
 _HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
@@ -129,7 +131,7 @@ def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue the sentence of ``prev`` (same paragraph, inline break)?"""
     if prev[-1:] in _OPENS:
         return True  # a quotation or parenthesis opened: the sentence goes on
-    if prev[-1:] in _TERMINAL or (len(prev) <= _STANDALONE_MAX and _STANDALONE.match(prev)):
+    if prev[-1:] in _TERMINAL or (len(prev) <= _STANDALONE_MAX and fold_case(prev) in _STANDALONE):
         return False  # (lines come without trailing spaces)
     c = nxt[:1]
     if c in _LOWER_FIRST or ((c == '"' or c.isdecimal() or c.isspace()) and _LOWER_START.match(nxt)):
@@ -153,7 +155,7 @@ def _join(a: str, b: str) -> str:
 
 _NATIVE_SEGMENTER = _native.SegmentRules(
     terminal=_TERMINAL, opens=_OPENS, joins_left=_TIGHT_BEFORE, joins_right=_TIGHT_AFTER, standalone=_STANDALONE,
-    standalone_max=_STANDALONE_MAX, lower_start=_LOWER_START, lower_first=_LOWER_FIRST,
+    standalone_max=_STANDALONE_MAX, fold_case=fold_case, lower_start=_LOWER_START, lower_first=_LOWER_FIRST,
     without_site_name=without_site_name) if _native is not None else None
 
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe import cues
+from dedupe import segment as segment_module
 from dedupe.segment import Segment, fold_case
 from dedupe.textstats import _one_by_one, block_counts
 
@@ -110,3 +111,17 @@ def test_a_page_folds_to_its_blocks_folded_one_by_one(texts):
     segs = [Segment(t) for t in texts]
     cues.mark(segs)
     assert [s.low for s in segs] == [fold_case(t) for t in texts]
+
+
+LABEL = re.compile(r"^(advertisement|advertising|anzeige|publicidade|sponsored|facebook|twitter|e-?mail|share|print|"
+                   r"whatsapp|linkedin|pinterest|reddit|getty images|(photo|image|video)( credit)?:?)$", re.I)
+
+
+@FAST
+@given(st.sampled_from(sorted(segment_module._STANDALONE)).flatmap(
+    lambda w: st.tuples(st.just(w), st.lists(st.booleans(), min_size=len(w), max_size=len(w)))).map(
+    lambda t: "".join(c.upper() if up else c for c, up in zip(*t))) | WORD | st.text("ſıİKsikSIK:- ", max_size=14))
+def test_standalone_labels_are_a_case_insensitive_match(line):
+    """The labels that stand alone on a line, as a set of folded texts, are the case-insensitive
+    pattern they replaced (which the test keeps as their definition)."""
+    assert (segment_module.fold_case(line) in segment_module._STANDALONE) == bool(LABEL.match(line))

@@ -3,9 +3,13 @@
 and the per-character flags of :mod:`dedupe.textstats`."""
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 
+from cpython.unicode cimport PyUnicode_DATA
+
 cdef extern from "Python.h":
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    bint PyUnicode_IS_ASCII(object o)
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long)
@@ -80,3 +84,16 @@ cdef inline unsigned char _flags_of(Py_UCS4 c, const unsigned char *table) noexc
     if c < 0x10000:
         return table[c]
     return _unicode_flags(c)  # outside the BMP: no capital or CJK range there
+
+
+cdef inline str _ascii_lower(str text):
+    """``str.lower`` of ASCII text, byte by byte."""
+    cdef Py_ssize_t i, n = len(text)
+    cdef const unsigned char *src = <const unsigned char *>PyUnicode_DATA(text)
+    cdef str out = PyUnicode_New(n, 127)
+    cdef unsigned char *dst = <unsigned char *>PyUnicode_DATA(out)
+    cdef unsigned char c
+    for i in range(n):
+        c = src[i]
+        dst[i] = c | 0x20 if 65 <= c <= 90 else c
+    return out

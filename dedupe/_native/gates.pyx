@@ -5,15 +5,13 @@ cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISDECIMAL
 
-from .chars cimport WORD, Py_UCS1, Py_UCS2, __builtin_ctzll, _flags_of, _in, uchar
+from .chars cimport WORD, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, __builtin_ctzll, _ascii_lower, _flags_of, _in, uchar
 from .segment cimport Segment
 
 from libc.string cimport memchr
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
-    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
-    bint PyUnicode_IS_ASCII(object o)
     int PyUnicode_4BYTE_KIND
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
 
@@ -247,7 +245,7 @@ cdef class Folds:
         if PyUnicode_IS_ASCII(t):  # most blocks: lowered here, byte by byte
             if memchr(data, 10, n) != NULL:
                 return None
-            return _ascii_lower(<const unsigned char *>data, n)
+            return _ascii_lower(t)
         if kind == 1:
             found = _fold_scan(<const Py_UCS1 *>data, n, self.by_python)
         elif kind == 2:
@@ -350,18 +348,6 @@ cdef class CueSet:
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""
         return self.g_kind.opens(seg)
-
-
-cdef str _ascii_lower(const unsigned char *src, Py_ssize_t n):
-    """``str.lower`` of ASCII text."""
-    cdef str out = PyUnicode_New(n, 127)
-    cdef unsigned char *dst = <unsigned char *>PyUnicode_DATA(out)
-    cdef Py_ssize_t i
-    cdef unsigned char c
-    for i in range(n):
-        c = src[i]
-        dst[i] = c | 0x20 if 65 <= c <= 90 else c
-    return out
 
 
 cdef int _fold_scan(const uchar *data, Py_ssize_t n, str by_python) noexcept:

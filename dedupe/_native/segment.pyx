@@ -6,7 +6,7 @@ from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py
                                Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
 
-from .chars cimport CharSet, Py_UCS1, Py_UCS2, _charset, _in, _in_set, uchar
+from .chars cimport CharSet, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, _ascii_lower, _charset, _in, _in_set, uchar
 
 
 cdef enum:
@@ -107,16 +107,18 @@ cdef class SegmentRules:
     """The rules of :func:`dedupe.segment.segment_text`, as the Python module defines them."""
 
     cdef CharSet terminal, opens, joins_left, joins_right
-    cdef object standalone, lower_start, without_site_name
+    cdef frozenset standalone
+    cdef object fold_case, lower_start, without_site_name
     cdef Py_ssize_t standalone_max
     cdef bint lower_first_latin[256]  # the characters that start a continuation, below U+0100
     cdef str lower_first_other  # and the others
 
-    def __init__(self, *, terminal, opens, joins_left, joins_right, standalone, standalone_max, lower_start,
+    def __init__(self, *, terminal, opens, joins_left, joins_right, standalone, standalone_max, fold_case, lower_start,
                  lower_first, without_site_name):
         self.terminal, self.opens = _charset(terminal), _charset(opens)
         self.joins_left, self.joins_right = _charset(joins_left), _charset(joins_right)
         self.standalone, self.standalone_max, self.lower_start = standalone, standalone_max, lower_start
+        self.fold_case = fold_case
         self.without_site_name = without_site_name
         cdef int i
         for i in range(256):
@@ -132,7 +134,7 @@ cdef class SegmentRules:
         cdef bint at_start = True
         if _in_set(&self.opens, p):
             return True
-        if _in_set(&self.terminal, p) or (len(prev) <= self.standalone_max and self.standalone.match(prev) is not None):
+        if _in_set(&self.terminal, p) or (len(prev) <= self.standalone_max and self.is_standalone(prev)):
             return False
         if (c < 256 and self.lower_first_latin[c]) or (c >= 256 and _in(c, self.lower_first_other)):
             return True
@@ -151,6 +153,10 @@ cdef class SegmentRules:
         if ntok <= 2:
             return True
         return ntok >= 6 and 2 * caps < ntok
+
+    cdef bint is_standalone(self, str line) except -1:
+        """``fold_case(line)`` is one of the labels that stand alone."""
+        return (_ascii_lower(line) if PyUnicode_IS_ASCII(line) else self.fold_case(line)) in self.standalone
 
     cdef bint tight(self, str a, str b) noexcept:
         """``segment._join`` adds no space between ``a`` and ``b``."""
