@@ -811,7 +811,7 @@ def _label_blocks(page: _Page, start: int, end: int, title: int | None, cut_reas
         else:
             after = k >= end
             if after and strong[k]:
-                section = section_kind(t)
+                section = section_kind(s)
             if after and (comment_dates[k] or comment_cue(s)):
                 section = "comments"
             if after and k + 1 < n and comment_dates[k + 1] and words[k] <= 6:

@@ -127,7 +127,7 @@ _LITERALS = (
     (TEASER, ("keep reading", "show less", "read more", "continue reading", "read full")),
     # what a caption's credit ("(Photo: X)", "/ Reuters") or a photo credit line holds
     (PHOTO_WORD, ("photo", "image", "picture", "foto", "getty", "shutterstock", "afp", "reuters", "epa", "istock",
-                  "/")),
+                  "/ap", "/ ap")),
     # comment headers: "3 days ago" (or a time, below); comment lines: "12 comments", "Reply", "Log in to reply"
     (CLOCK, ("ago",)),
     (REPLY_WORD, ("comment", "repl", "published", "log in")),
@@ -402,18 +402,18 @@ def social(seg: Segment) -> bool:
     return _first_in(seg, _SOCIAL_FIRST) and bool(_SOCIAL.match(seg.text))
 
 
-_SECTION_OF_CUE = (
+_SECTION_OF_CUE = (  # (over the folded text)
     (re.compile(r"comment|coment|koment|kommentar|коммент|отзыв|reacties|reply|conversation|discussion|"
-                r"responses?", re.I), "comments"),
-    (re.compile(r"newsletter|subscribe|sign up", re.I), "newsletter"),
-    (re.compile(r"author|written by", re.I), "author"),
-    (re.compile(r"share|tags?|topics?|filed", re.I), "navigation"),
+                r"responses?"), "comments"),
+    (re.compile(r"newsletter|subscribe|sign up"), "newsletter"),
+    (re.compile(r"author|written by"), "author"),
+    (re.compile(r"share|tags?|topics?|filed"), "navigation"),
 )
 
 
-def section_kind(text: str) -> str:
+def section_kind(seg: Segment) -> str:
     """The kind of the section an end cue opens."""
     for pat, kind in _SECTION_OF_CUE:
-        if pat.search(text):
+        if pat.search(seg.low):
             return kind
     return "related"

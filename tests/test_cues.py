@@ -24,13 +24,25 @@ FILLERS = ["this", "article", "also", "like", "from", "the", "a", "Jane", "Doe",
            "Getty", "Images", "Credit:", "ESA", "©", "2024", "cookie", "policy", "subscribe", "newsletter",
            "Read", "More", "keep", "reading", "below", "Stories", "Reply", "(AP)", "/", "Reuters", "12comments",
            "İstanbul", "ſhare", "ı", "関連記事", "관련", "기사", "—", "’", "…", "[button", "link=x]", "javascript",
-           "@janedoe", "jane@news.example", "10.45", "٣:٤٥", "|", "AFP", "is a reporter", "Editor"]
+           "@janedoe", "jane@news.example", "10.45", "٣:٤٥", "|", "AFP", "is a reporter", "Editor", "/AP", "/ Reuters)",
+           "КОММЕНТАРИИ", "Sıgn up", "Reacties"]
 WORD = st.sampled_from(CUE_WORDS) | st.sampled_from(FILLERS) | st.sampled_from([w.upper() for w in CUE_WORDS]) \
     | st.sampled_from([w.title() for w in CUE_WORDS])
 PUNCT = st.sampled_from(["", "", "", "- ", "» ", "• ", "1. ", "(", "“", "#"])
 LINE = st.tuples(PUNCT, st.lists(WORD, min_size=1, max_size=9), st.sampled_from(["", "", ":", ".", " »", "?"])) \
     .map(lambda t: t[0] + " ".join(t[1]) + t[2])
 PAGE = st.lists(LINE, min_size=1, max_size=25)
+
+
+# section_kind's patterns as they were written, case-insensitive over the text: its folded
+# patterns must give the same kinds
+_SECTION_OF_CUE = ((r"comment|coment|koment|kommentar|коммент|отзыв|reacties|reply|conversation|discussion|responses?",
+                    "comments"), (r"newsletter|subscribe|sign up", "newsletter"), (r"author|written by", "author"),
+                   (r"share|tags?|topics?|filed", "navigation"))
+
+
+def _section_kind(text):
+    return next((kind for pat, kind in _SECTION_OF_CUE if re.search(pat, text, re.I)), "related")
 
 
 def _unmarked(text: str) -> Segment:
@@ -63,6 +75,7 @@ def test_gates_never_change_an_answer(lines):
             assert cues.names_a_kind(seg), seg.text
         # each cue's gate as data (CUE_GATES, for the compiled labeller) is a necessary condition
         assert cues.comment_cue(seg) == bool(cues._COMMENT_CUE.match(seg.text)), seg.text
+        assert cues.section_kind(seg) == _section_kind(seg.text), seg.text
         # the cues given as gates and patterns (CUE_PATTERNS, for the compiled kernels) are their functions
         for s in (seg, ref):
             for name, alternatives in cues.CUE_PATTERNS.items():

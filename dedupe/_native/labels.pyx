@@ -237,7 +237,7 @@ cdef class Labeller(CueSet):
             else:
                 after = k >= end
                 if after and strong[k]:
-                    section = section_kind(t)
+                    section = section_kind(s)
                 if after and (comment_dates[k] or (self.g_comment_cue.opens(s) and comment_cue(s))):
                     section = "comments"
                 if after and k + 1 < n and comment_dates[k + 1] and w <= 6:
