@@ -27,7 +27,7 @@ from .native import kernels
 from .pagemeta import dateline_date
 from .segment import Segment
 from .template import block_key
-from .textstats import block_counts
+from .textstats import segment_counts
 
 __all__ = ["KINDS", "classify", "Classification"]
 
@@ -574,7 +574,7 @@ def _page_facts(segs: list[Segment], html: bool, template: frozenset[int] | None
     (boundaries, comment headers, repeated headlines, teaser lists, site template) costing."""
     n = len(segs)
     mark(segs)
-    words, tokens, caps, digits = block_counts([s.text for s in segs])
+    words, tokens, caps, digits = segment_counts(segs)
     is_template = [block_key(s.text) in template for s in segs] if template else [False] * n
     if _native is not None:
         return _native_facts(segs, html, words, tokens, caps, digits, is_template, deadline)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .native import kernels
 
-__all__ = ["BlockCounts", "block_counts", "flag_table", "CJK_CHAR"]
+__all__ = ["BlockCounts", "block_counts", "segment_counts", "flag_table", "CJK_CHAR"]
 
 _WORD, _SPACE, _CAP, _CJK, _DIGIT = 1, 2, 4, 8, 16
 # capital letters that open a capitalised token: Latin, Latin-1, Cyrillic, Greek
@@ -70,6 +70,13 @@ def block_counts(texts: list[str]) -> BlockCounts:
     if _native is not None:
         return BlockCounts(*_native.count_blocks(texts, flag_table()))
     return _counts_numpy(texts)
+
+
+def segment_counts(segs) -> BlockCounts:
+    """:func:`block_counts` of the segments' texts."""
+    if _native is not None:
+        return BlockCounts(*_native.count_segments(segs, flag_table()))
+    return _counts_numpy([s.text for s in segs])
 
 
 def _counts_numpy(texts: list[str]) -> BlockCounts:

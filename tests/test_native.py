@@ -53,7 +53,8 @@ def test_segmentation_is_the_pythons(raw):
 @FAST
 @given(st.lists(st.text(TRICKY + "\n", max_size=40), max_size=15))
 def test_counts_are_the_pythons(texts):
-    assert textstats.block_counts(texts) == textstats._counts_numpy(texts)
+    assert textstats.block_counts(texts) == textstats._counts_numpy(texts) \
+        == textstats.segment_counts([segment.Segment(t) for t in texts])
 
 
 def test_segment_type_is_the_dataclass():

@@ -6,12 +6,12 @@ docstring), with the same results, character by character in C instead of one
 functions are passed in from the Python modules, which keep the only copy of each
 rule. Importing this package fails (ImportError) where the extensions were not built.
 """
-from .counts import FLAG_BITS, char_flags, count_blocks
+from .counts import FLAG_BITS, char_flags, count_blocks, count_segments
 from .gates import LiteralGates
 from .labels import Labeller
 from .prose import ProseRules
 from .regions import Regions
 from .segment import Segment, SegmentRules
 
-__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "LiteralGates", "Labeller", "ProseRules", "Regions",
+__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "count_segments", "LiteralGates", "Labeller", "ProseRules", "Regions",
            "Segment", "SegmentRules"]

@@ -2,6 +2,7 @@
 """Native :func:`dedupe.textstats.block_counts` and the Unicode part of its flag table."""
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND
 
+from .segment cimport Segment
 from .chars cimport CAP, CJK, DIGIT, SPACE, WORD, Py_UCS1, Py_UCS2, _flags_of, _unicode_flags, uchar
 
 #: the flag bits, which textstats checks against its own
@@ -19,17 +20,25 @@ def char_flags(Py_ssize_t n):
     return bytes(out)
 
 
+def count_segments(list segs, const unsigned char[:] table):
+    """:func:`count_blocks` of the segments' texts (read here: no list of them is made)."""
+    return _count_all(segs, True, &table[0])
+
+
 def count_blocks(list texts, const unsigned char[:] table):
     """:func:`dedupe.textstats.block_counts` of blocks without line breaks: words, tokens,
     capitalised tokens and digits per block (``table``: textstats' flags per BMP code point)."""
-    cdef Py_ssize_t n = len(texts), k
+    return _count_all(texts, False, &table[0])
+
+
+cdef tuple _count_all(list items, bint segments, const unsigned char *tab):
+    cdef Py_ssize_t n = len(items), k
     cdef list words = [0] * n, tokens = [0] * n, caps = [0] * n, digits = [0] * n
     cdef str t
     cdef long counts[4]
-    cdef const unsigned char *tab = &table[0]
     cdef unsigned int kind
     for k in range(n):
-        t = texts[k]
+        t = (<Segment?>items[k]).text if segments else items[k]
         kind = PyUnicode_KIND(t)
         if kind == 1:
             _count(<const Py_UCS1 *>PyUnicode_DATA(t), len(t), tab, counts)

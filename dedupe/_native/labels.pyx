@@ -308,11 +308,19 @@ cdef object _new_tuple5(type cls, str a, str b, str c, str d, int e):
     and left out of the garbage collector's lists (it holds only strings and a number,
     so it is in no cycle: the collector would untrack it at its first pass)."""
     obj = PyType_GenericAlloc(cls, 5)
-    for i, x in enumerate((a, b, c, d, e)):
-        Py_INCREF(x)  # PyTuple_SET_ITEM takes this reference over
-        PyTuple_SET_ITEM(obj, i, x)
+    number = e
+    _set_item(obj, 0, a)
+    _set_item(obj, 1, b)
+    _set_item(obj, 2, c)
+    _set_item(obj, 3, d)
+    _set_item(obj, 4, number)
     PyObject_GC_UnTrack(<void *>obj)
     return obj
+
+
+cdef inline void _set_item(object tup, Py_ssize_t i, object x):
+    Py_INCREF(x)  # PyTuple_SET_ITEM takes this reference over
+    PyTuple_SET_ITEM(tup, i, x)
 
 
 cdef void _close_teasers(set out, list run, list prose, Py_ssize_t pairs, Py_ssize_t titled):
