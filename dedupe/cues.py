@@ -88,8 +88,10 @@ _NEWSLETTER = re.compile(r"newsletter|subscribe|sign up|signup|inbox|e-?mail add
 _CAPTION_START = re.compile(r"\W*(?:(image|photo|picture|foto|credit|source|illustration|file photo|"
                             r"top photo|video)( credit)?s?\s*[:|]|"
                             r"in this ([\w.]+ \d{1,2}, \d{4},? |undated )?(file )?(photo|image)\b)")
-_CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bap photo\b|"
-                          r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$")
+# (every alternative starts with a character, so that the search skips ahead to those:
+# "a(?<!\wa)" is "\ba", a word boundary before the "a")
+_CAPTION_ANY = re.compile(r"\((?:photo|image|credit|foto)\b|getty images|shutterstock|a(?<!\wa)p photo\b|"
+                          r"p(?<!\wp)hoto(?:graph)?:|/ ?(?:reuters|afp|ap|getty|epa)\)?\s*$")
 # a line that is only a photo credit ("Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)");
 # in a scrape the line before it is the photo's caption
 _PHOTO_CREDIT = re.compile(r"^\W*(\((image|photo|picture|foto)s?\s*:[^()]{1,40}\)|"

@@ -59,7 +59,7 @@ def _titled(text: str, w: int, title: str, title_words: set[str]) -> bool:
         return True
     if 3 * w < 2 * len(title_words) and text.isascii():
         return False
-    if 5 * sum(x in folded for x in title_words) < 2 * len(title_words):
+    if 5 * sum(map(folded.__contains__, title_words)) < 2 * len(title_words):
         return False
     return _same_words(folded, title_words) >= 0.8
 

@@ -138,3 +138,15 @@ def test_standalone_labels_are_a_case_insensitive_match(line):
     """The labels that stand alone on a line, as a set of folded texts, are the case-insensitive
     pattern they replaced (which the test keeps as their definition)."""
     assert (segment_module.fold_case(line) in segment_module._STANDALONE) == bool(LABEL.match(line))
+
+
+CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shutterstock|\bap photo\b|"
+                         r"\bphoto(graph)?:|/ ?(reuters|afp|ap|getty|epa)\)?\s*$")  # as first written
+
+
+@FAST
+@given(st.lists(st.sampled_from(["photo", "(photo", "ap photo", "photograph:", "photo:", "getty images", "/ ap", "/ap)",
+                                 "/reuters", "shutterstock", "(foto", "(image", "(credits", " ", "\n", "x", "_", "é",
+                                 "a", "p", "(", "/", ":"]), max_size=10).map("".join))
+def test_the_caption_credit_pattern_is_the_one_first_written(low):
+    assert bool(cues._CAPTION_ANY.search(low)) == bool(CAPTION_ANY.search(low))
