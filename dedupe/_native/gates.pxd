@@ -3,9 +3,21 @@ cimport cython
 
 
 @cython.final
+cdef class WordTable:
+    cdef Py_UCS4 *chars
+    cdef Py_ssize_t *start
+    cdef Py_ssize_t *length
+    cdef unsigned long long *hashes
+    cdef Py_ssize_t mask
+
+    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b) except -1
+
+
+@cython.final
 cdef class CueGate:
     cdef frozenset words
     cdef long long bits, count_bits
+    cdef WordTable table
 
     cdef bint opens(self, seg) except -1
 

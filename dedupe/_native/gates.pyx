@@ -138,7 +138,7 @@ cdef class LiteralGates:
                 j += 1
             seg = <Segment?>segs[k]
             seg.low = low
-            seg.first = PyUnicode_Substring(low, i, j)
+            seg._first, seg.first_a, seg.first_b = None, i, j  # (the string is made if Python asks)
             seg.flags = self.flags_of(low)
         return True
 
@@ -286,14 +286,84 @@ cdef class CueGate:
 
     def __init__(self, frozenset words, long long bits, long long count_bits):
         self.words, self.bits, self.count_bits = words, bits, count_bits
+        self.table = WordTable(words)
 
     cdef bint opens(self, seg) except -1:
         """``cues._opens``."""
         cdef Segment s = <Segment?>seg
-        cdef str f = s.first
-        if f is None or (s.flags & self.bits) != 0:
+        cdef Py_ssize_t a = s.first_a, b = s.first_b
+        cdef str f
+        if (s.flags & self.bits) != 0:
+            return True
+        if a >= 0:  # the first word in place, in the folded text
+            return self.table.holds(s.low, a, b) or ((s.flags & self.count_bits) != 0 and b > a
+                                                     and Py_UNICODE_ISDECIMAL(s.low[a]))
+        f = s._first
+        if f is None:
             return True
         return f in self.words or ((s.flags & self.count_bits) != 0 and len(f) > 0 and Py_UNICODE_ISDECIMAL(f[0]))
+
+
+cdef class WordTable:
+    """A set of words asked with a slice of a string, without making the slice (open
+    addressing over FNV-1a hashes of the code points; an empty slot's length is -1)."""
+
+    def __cinit__(self, words):
+        cdef Py_ssize_t size = 8, used = 0, i, total = sum(len(w) for w in words)
+        cdef str w
+        while size < 2 * len(words):
+            size *= 2
+        self.mask = size - 1
+        self.chars = <Py_UCS4 *>PyMem_Malloc((total + 1) * sizeof(Py_UCS4))
+        self.start = <Py_ssize_t *>PyMem_Malloc(size * sizeof(Py_ssize_t))
+        self.length = <Py_ssize_t *>PyMem_Malloc(size * sizeof(Py_ssize_t))
+        self.hashes = <unsigned long long *>PyMem_Malloc(size * sizeof(unsigned long long))
+        if not (self.chars and self.start and self.length and self.hashes):
+            raise MemoryError()
+        for i in range(size):
+            self.length[i] = -1
+        for w in words:
+            h = _fnv(w, 0, len(w))
+            i = h & self.mask
+            while self.length[i] >= 0:
+                i = (i + 1) & self.mask
+            self.start[i], self.length[i], self.hashes[i] = used, len(w), h
+            for c in w:
+                self.chars[used] = c
+                used += 1
+
+    def __dealloc__(self):
+        PyMem_Free(self.chars)
+        PyMem_Free(self.start)
+        PyMem_Free(self.length)
+        PyMem_Free(self.hashes)
+
+    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b) except -1:
+        """``text[a:b]`` is one of the words."""
+        cdef unsigned long long h = _fnv(text, a, b)
+        cdef Py_ssize_t i = h & self.mask, j, n = b - a
+        cdef unsigned int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        while self.length[i] >= 0:
+            if self.hashes[i] == h and self.length[i] == n:
+                for j in range(n):
+                    if <Py_UCS4>PyUnicode_READ(kind, data, a + j) != self.chars[self.start[i] + j]:
+                        break
+                else:
+                    return True
+            i = (i + 1) & self.mask
+        return False
+
+
+cdef unsigned long long _fnv(str text, Py_ssize_t a, Py_ssize_t b) noexcept:
+    """FNV-1a of the code points of ``text[a:b]``."""
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef unsigned int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+    return h
 
 
 @cython.final

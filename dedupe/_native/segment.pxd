@@ -14,7 +14,8 @@ cdef class Segment:
     cdef public bint in_list
     cdef public tuple path
     cdef public str low
-    cdef public str first
+    cdef str _first
+    cdef Py_ssize_t first_a, first_b  # the first word as low[first_a:first_b], made when read (first_a < 0: _first)
     cdef public long long flags
 
 

@@ -26,7 +26,19 @@ cdef class Segment:
                  heading=False, in_list=False, tuple path=()):
         self.text, self.para, self.tag, self.link_chars, self.hints = text, para, tag, link_chars, hints
         self.heading, self.in_list, self.path = heading, in_list, path
-        self.flags = UNSET
+        self.flags, self.first_a = UNSET, -1
+
+    @property
+    def first(self):
+        """The first word of ``low`` (``cues.mark`` sets where it is; the string is made when
+        Python asks for it: the kernels' gates read it in place)."""
+        if self._first is None and self.first_a >= 0 and self.low is not None:
+            self._first = self.low[self.first_a:self.first_b]
+        return self._first
+
+    @first.setter
+    def first(self, str value):
+        self._first, self.first_a = value, -1
 
     def __repr__(self):
         return (f"Segment(text={self.text!r}, para={self.para!r}, tag={self.tag!r}, link_chars={self.link_chars!r}, "
@@ -57,7 +69,7 @@ cdef Segment new_segment(str text, Py_ssize_t para):
     """``Segment(text, para)``, without the call."""
     cdef Segment seg = Segment.__new__(Segment)
     seg.text, seg.para, seg.tag, seg.hints, seg.path = text, para, "line", "", ()
-    seg.link_chars, seg.heading, seg.in_list, seg.flags = 0, False, False, UNSET
+    seg.link_chars, seg.heading, seg.in_list, seg.flags, seg.first_a = 0, False, False, UNSET, -1
     return seg
 
 
