@@ -214,8 +214,19 @@ def _month_numbers() -> dict[str, int]:
     return folded
 
 
+def _alternation(words) -> str:
+    """``(w1|w2|...)`` grouped by first character, so that the engine tries one group at a
+    position rather than every word (the words here are letters, and a date needs ``.`` or a
+    space after its month: at most one of them can match at a position, whatever the order)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    return "(" + "|".join(re.escape(c) + "(?:" + "|".join(map(re.escape, sorted(rests, key=len, reverse=True))) + ")"
+                          for c, rests in sorted(groups.items())) + ")"
+
+
 _MONTHS = _month_numbers()
-_MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH = _alternation(_MONTHS) + r"\.?"
 # (the patterns with words are matched against folded text: see dedupe.casefold)
 _MONTH_DAY_YEAR = re.compile(r"(?<!\w)" + _MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)")
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)")

@@ -1,12 +1,15 @@
 """The publication date an HTML page declares: found, normalised, written out, and
 used by ``--keep earliest``."""
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
-from dedupe import Config, Document
+from dedupe import Config, Document, pagemeta
 from dedupe.cli import main
 from dedupe.pagemeta import dateline_date, iso_date
 
@@ -131,3 +134,18 @@ def test_a_month_abbreviation_two_languages_share_for_different_months_is_not_re
     declared = "<meta property='article:published_time' content='2019-11-18T09:00:00Z'>"
     assert dedupe.clean(page(declared, body_extra="<p>November 19, 2019</p>"), format="html").published \
         == "2019-11-18T09:00:00+00:00"
+
+
+_MONTH_ANY_ORDER = "(" + "|".join(sorted(map(re.escape, pagemeta._MONTHS), key=len, reverse=True)) + r")\.?"
+_MDY = re.compile(r"(?<!\w)" + _MONTH_ANY_ORDER + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH_ANY_ORDER + r",?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(sorted(pagemeta._MONTHS)) | st.sampled_from(["5", "20", "2019", "1999", ". ", " ",
+                                                                             ", ", "de ", "x", "1", "."]),
+                max_size=10).map("".join))
+def test_month_patterns_grouped_by_first_letter_match_as_a_plain_alternation(text):
+    for grouped, plain in ((pagemeta._MONTH_DAY_YEAR, _MDY), (pagemeta._DAY_MONTH_YEAR, _DMY)):
+        a, b = grouped.search(text), plain.search(text)
+        assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
