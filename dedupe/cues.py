@@ -119,8 +119,8 @@ _CREDIT_END = re.compile(r"\b(credit|photo|image|foto|source)s?\s*:\s*[^.!?]{1,6
 # -- gates of the patterns that search anywhere and are tried on most blocks: literal
 # phrases, one flag bit per pattern (found in the lower-cased text; a pattern that
 # reads Segment.text is case-insensitive)
-FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, PHOTO_WORD, CLOCK, REPLY_WORD, JOB_WORD, MACHINE_MARK, AT_SIGN = \
-    (1 << i for i in range(10))
+FOOTER, NEWSLETTER, CREDIT_WORD, TEASER, PHOTO_WORD, CLOCK, REPLY_WORD, JOB_WORD, MACHINE_MARK, AT_SIGN, \
+    DISCLAIMER_WORD = (1 << i for i in range(11))
 _LITERALS = (
     (FOOTER, ("©", "(c)", "copyright", "all rights reserved", "privacy policy", "terms ", "cookie")),
     (NEWSLETTER, ("newsletter", "subscribe", "sign up", "signup", "inbox", "mail address", "abonn",
@@ -138,6 +138,7 @@ _LITERALS = (
                 "author", "contributor", "director", "dean", "analyst", "researcher")),
     (MACHINE_MARK, ("[", "javascript")),
     (AT_SIGN, ("@",)),
+    (DISCLAIMER_WORD, ("expressed", "this article", "this story")),
 )
 # CLOCK is also set where a digit, ":" or "." and a digit follow each other (a time, "7:26")
 _CLOCK_MARK = re.compile(r"\d[:.]\d")
@@ -161,7 +162,6 @@ _SOCIAL_FIRST = frozenset("""follow share tweet facebook twitter linkedin whatsa
 _CAPTION_FIRST = frozenset(w + s for w in ("image", "photo", "picture", "foto", "credit", "source",
                                            "illustration", "video") for s in ("", "s")) | {"file", "top", "in"}
 _COMMENT_FIRST = frozenset("comment comments reply replies leave your log".split())
-_DISCLAIMER_FIRST = frozenset("the views opinions this".split())
 _AUTHOR_FIRST = frozenset("written about by".split())
 
 
@@ -233,7 +233,7 @@ CUE_GATES = {
     "footer": (frozenset(), FOOTER, 0),
     "social": (_SOCIAL_FIRST, 0, 0),
     "author": (_AUTHOR_FIRST, JOB_WORD, 0),
-    "disclaimer": (_DISCLAIMER_FIRST, 0, 0),
+    "disclaimer": (frozenset(), DISCLAIMER_WORD, 0),
     "about_cue": (_ABOUT_FIRST, 0, 0),
     "teaser_cue": (frozenset(), TEASER, 0),
     "comment_date": (frozenset(), CLOCK, 0),
@@ -242,8 +242,8 @@ CUE_GATES = {
     "byline_bit": (frozenset(("by",)), CLOCK | AT_SIGN, 0),
 }
 #: the gates of the cues that name a block's kind together (see names_a_kind)
-KIND_GATE = (_ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST | _DISCLAIMER_FIRST,
-             NEWSLETTER | FOOTER | CREDIT_WORD | PHOTO_WORD | JOB_WORD, REPLY_WORD)
+KIND_GATE = (_ADVERT_FIRST | _CAPTION_FIRST | _COMMENT_FIRST | _SOCIAL_FIRST | _AUTHOR_FIRST,
+             NEWSLETTER | FOOTER | CREDIT_WORD | PHOTO_WORD | JOB_WORD | DISCLAIMER_WORD, REPLY_WORD)
 #: The cues that are gates and patterns only, as data, so that the compiled kernels ask the
 #: patterns themselves: name -> alternatives ``(gate, field, method)``. The cue holds when,
 #: for one alternative, the gate (as in CUE_GATES) lets the block through and
@@ -261,6 +261,7 @@ CUE_PATTERNS = {
     "photo_credit": ((CUE_GATES["photo_credit"], "text", _PHOTO_CREDIT.match),),
     "teaser_cue": ((CUE_GATES["teaser_cue"], "text", _TEASER_CUE.search),),
     "about_cue": ((CUE_GATES["about_cue"], "text", _ABOUT_CUE.match),),
+    "disclaimer": ((CUE_GATES["disclaimer"], "text", _DISCLAIMER.match),),
 }
 
 
@@ -384,9 +385,8 @@ def author(seg: Segment) -> bool:
 
 def disclaimer(seg: Segment) -> bool:
     """"The views expressed ...", "This article was originally published ..."."""
-    low = seg.low
-    return _first_in(seg, _DISCLAIMER_FIRST) and ("expressed" in low or "this" in low) \
-        and bool(_DISCLAIMER.match(seg.text))
+    # "expressed", "this article" or "this story": the DISCLAIMER_WORD flag
+    return bool(seg.flags & DISCLAIMER_WORD) and bool(_DISCLAIMER.match(seg.text))
 
 
 def footer(seg: Segment) -> bool:

@@ -25,7 +25,8 @@ FILLERS = ["this", "article", "also", "like", "from", "the", "a", "Jane", "Doe",
            "Read", "More", "keep", "reading", "below", "Stories", "Reply", "(AP)", "/", "Reuters", "12comments",
            "İstanbul", "ſhare", "ı", "関連記事", "관련", "기사", "—", "’", "…", "[button", "link=x]", "javascript",
            "@janedoe", "jane@news.example", "10.45", "٣:٤٥", "|", "AFP", "is a reporter", "Editor", "/AP", "/ Reuters)",
-           "КОММЕНТАРИИ", "Sıgn up", "Reacties"]
+           "КОММЕНТАРИИ", "Sıgn up", "Reacties", "The views expressed",
+           "This article was originally published", "THIS STORY"]
 WORD = st.sampled_from(CUE_WORDS) | st.sampled_from(FILLERS) | st.sampled_from([w.upper() for w in CUE_WORDS]) \
     | st.sampled_from([w.title() for w in CUE_WORDS])
 PUNCT = st.sampled_from(["", "", "", "- ", "» ", "• ", "1. ", "(", "“", "#"])

@@ -32,9 +32,9 @@ cdef class PatternCue:
 
 
 cdef class CueSet:
-    cdef object advert, caption, credit_end, comment_cue, author, disclaimer, embed_credit, section_kind
+    cdef object advert, caption, credit_end, comment_cue, author, embed_credit, section_kind
     cdef PatternCue end_cue, comment_date, glued_cue, social, footer, newsletter, machinery, byline_bit
-    cdef PatternCue photo_credit, teaser_cue, about_cue
-    cdef CueGate g_advert, g_caption, g_credit_end, g_comment_cue, g_author, g_disclaimer, g_kind
+    cdef PatternCue photo_credit, teaser_cue, about_cue, disclaimer
+    cdef CueGate g_advert, g_caption, g_credit_end, g_comment_cue, g_author, g_kind
 
     cdef bint kind_gate(self, seg) except -1

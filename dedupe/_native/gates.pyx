@@ -402,17 +402,17 @@ cdef class CueSet:
 
     def __init__(self, cues):
         self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
-        self.comment_cue, self.author, self.disclaimer = cues.comment_cue, cues.author, cues.disclaimer
+        self.comment_cue, self.author = cues.comment_cue, cues.author
         self.embed_credit = cues.embed_credit
         p = {name: PatternCue(alternatives) for name, alternatives in cues.CUE_PATTERNS.items()}
         self.end_cue, self.comment_date, self.glued_cue = p["end_cue"], p["comment_date"], p["glued_cue"]
         self.social, self.footer, self.newsletter = p["social"], p["footer"], p["newsletter"]
         self.machinery, self.byline_bit, self.photo_credit = p["machinery"], p["byline_bit"], p["photo_credit"]
-        self.teaser_cue, self.about_cue = p["teaser_cue"], p["about_cue"]
+        self.teaser_cue, self.about_cue, self.disclaimer = p["teaser_cue"], p["about_cue"], p["disclaimer"]
         self.section_kind = cues.section_kind
         g = {name: CueGate(*gate) for name, gate in cues.CUE_GATES.items()}
         self.g_advert, self.g_caption, self.g_credit_end = g["advert"], g["caption"], g["credit_end"]
-        self.g_comment_cue, self.g_author, self.g_disclaimer = g["comment_cue"], g["author"], g["disclaimer"]
+        self.g_comment_cue, self.g_author = g["comment_cue"], g["author"]
         self.g_kind = CueGate(*cues.KIND_GATE)
 
     cdef bint kind_gate(self, seg) except -1:

@@ -59,7 +59,7 @@ cdef class Labeller(CueSet):
             return "navigation", "social/share cue"
         if after_body and self.g_author.opens(seg) and self.author(seg):
             return "author", "author bio cue"
-        if after_body and self.g_disclaimer.opens(seg) and self.disclaimer(seg):
+        if after_body and self.disclaimer.holds(seg):
             return "footer", "disclaimer"
         return None
 
@@ -128,7 +128,7 @@ cdef class Labeller(CueSet):
         for i in range(n):
             s = <Segment?>segs[i]
             if words[i] <= 120 and scores[i] > 0 and (self.footer.holds(s)
-                                                      or (self.g_disclaimer.opens(s) and self.disclaimer(s))):
+                                                      or self.disclaimer.holds(s)):
                 scores[i] = -0.5 * <double>scores[i]
         return end_cues, comment_dates, strong, folded, repeats, teaser_list
 

@@ -128,7 +128,7 @@ cdef class Regions(CueSet):
             seg = segs[end - 1]
             if not (scores[end - 1] < 1 or (self.g_author.opens(seg) and self.author(seg))
                     or (self.g_caption.opens(seg) and self.caption(seg))
-                    or (self.g_disclaimer.opens(seg) and self.disclaimer(seg))):
+                    or self.disclaimer.holds(seg)):
                 break
             end -= 1
         start = _skip_standfirst(scores, start, end)
