@@ -184,7 +184,6 @@ cdef class Labeller(CueSet):
               set inline_widget, set teaser, deadline, bint html):
         """``_label_blocks``: every block's label and reason, and the main text."""
         cdef Py_ssize_t n = len(segs), k
-        cdef dict where
         cdef list blocks = [], main_parts = []
         cdef long w
         cdef bint after
