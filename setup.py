@@ -40,7 +40,7 @@ def extensions():
         from Cython.Build import cythonize
     except ImportError:  # Cython is a build requirement; without it (a bare setup.py call), no kernels
         return []
-    names = ("chars", "segment", "counts", "gates", "prose", "labels", "regions")
+    names = ("chars", "segment", "counts", "gates", "prose", "labels", "regions", "headline")
     return cythonize([Extension(f"dedupe._native.{n}", [f"dedupe/_native/{n}.pyx"]) for n in names if n != "chars"],
                      quiet=True)
 

@@ -21,8 +21,11 @@ sharing options") only by being in the page title.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from . import cues
 from .cues import byline_bit, caption, social
+from .native import kernels
 from .pagemeta import without_site_name
 from .segment import Segment
 from .textstats import CJK_CHAR
@@ -104,6 +107,8 @@ def _never_a_headline(seg: Segment) -> bool:
 def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cues: list[bool],
                start: int, end: int, page_title: str | None) -> tuple[int | None, str | None]:
     """The headline's block (``None`` when it is not a block of the page) and its text."""
+    if _native is not None:
+        return _native_headline().find(segs, words, prose, end_cues, start, end, page_title)
     text_input = page_title is None
     title_line = page_title if page_title is not None else (segs[0].text if segs and start > 0 else "")
     pt = title_line.casefold()
@@ -132,3 +137,13 @@ def find_title(segs: list[Segment], words: list[int], prose: list[bool], end_cue
     if near_k is not None:
         return near_k, segs[near_k].text
     return None, site_free if page_title else None  # (HTML: the page title is the title line)
+
+
+_native = kernels()
+
+
+@lru_cache(maxsize=1)
+def _native_headline():
+    """:func:`find_title` compiled (dedupe._native), with this module's rules."""
+    return _native.Headline(cues, word=_WORD, cjk=CJK_CHAR, question=_QUESTION, clock=_CLOCK, byline=_BYLINE,
+                            without_site_name=without_site_name, window=WINDOW, near=NEAR)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe import boilerplate, casefold, cues, segment, textstats
+from dedupe import boilerplate, casefold, cues, headline, segment, textstats
 from dedupe.budget import NO_DEADLINE
 from dedupe.native import kernels
 
@@ -131,7 +131,7 @@ def pure_python(monkeypatch):
     """Switch the kernels off for the test (as DEDUPE_PURE_PYTHON=1 does at import)."""
     def switch():
         monkeypatch.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate):
+        for module in (cues, textstats, boilerplate, headline):
             monkeypatch.setattr(module, "_native", None)
     return switch
 
@@ -164,7 +164,7 @@ def test_generated_pages_clean_the_same_both_ways(raw):
     native = _cleaned(raw, "text")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate):
+        for module in (cues, textstats, boilerplate, headline):
             mp.setattr(module, "_native", None)
         assert _cleaned(raw, "text") == native
 
@@ -185,7 +185,7 @@ def test_pages_that_repeat_lines_clean_the_same_both_ways(raw):
     native = _cleaned(raw, "text")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate):
+        for module in (cues, textstats, boilerplate, headline):
             mp.setattr(module, "_native", None)
         assert _cleaned(raw, "text") == native
 
@@ -263,7 +263,7 @@ def test_page_facts_are_the_pythons(raw):
         return page and {k: v for k, v in vars(page).items() if k != "segs"}
     native = facts()
     with pytest.MonkeyPatch.context() as mp:
-        for module in (cues, textstats, boilerplate):
+        for module in (cues, textstats, boilerplate, headline):
             mp.setattr(module, "_native", None)
         assert facts() == native
 
@@ -287,9 +287,33 @@ def test_a_text_said_again_at_any_distance_is_treated_the_same_both_ways(gap, ti
         return _labels(page), facts.repeats
     native = both()
     with pytest.MonkeyPatch.context() as mp:
-        for module in (cues, textstats, boilerplate):
+        for module in (cues, textstats, boilerplate, headline):
             mp.setattr(module, "_native", None)
         assert both() == native
+
+
+@FAST
+@given(synthetic_pages(), st.sampled_from([None, "A page title | Site", "Jane Doe is a reporter", ""]))
+def test_the_headline_is_the_pythons(page, page_title):
+    start, end = boilerplate._body_region(page)
+    args = (page.segs, page.words, page.prose, page.end_cues, start, end, page_title)
+    native = headline.find_title(*args)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(headline, "_native", None)
+        assert headline.find_title(*args) == native
+
+
+def test_the_headline_breaks_ties_as_the_python_does():
+    """Two lines before the body, both about it, of the same length: the earlier wins."""
+    texts = ["Menu", "Rivers flooded northern towns overnight", "Northern towns flooded as rivers rose",
+             "Rivers rose across northern towns overnight and flooded streets, officials said on Monday."]
+    segs = [segment.Segment(t) for t in texts]
+    cues.mark(segs)
+    args = (segs, [1, 6, 6, 14], [False, False, False, True], [False] * 4, 3, 4, "zzz qqq")
+    native = headline.find_title(*args)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(headline, "_native", None)
+        assert headline.find_title(*args) == native == (1, texts[1])
 
 
 def test_cleaning_leaks_nothing():

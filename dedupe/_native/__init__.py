@@ -8,10 +8,11 @@ rule. Importing this package fails (ImportError) where the extensions were not b
 """
 from .counts import FLAG_BITS, char_flags, count_blocks, count_segments
 from .gates import LiteralGates
+from .headline import Headline
 from .labels import Labeller
 from .prose import ProseRules
 from .regions import Regions
 from .segment import Segment, SegmentRules
 
-__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "count_segments", "LiteralGates", "Labeller", "ProseRules", "Regions",
+__all__ = ["FLAG_BITS", "char_flags", "count_blocks", "count_segments", "Headline", "LiteralGates", "Labeller", "ProseRules", "Regions",
            "Segment", "SegmentRules"]
