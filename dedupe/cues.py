@@ -284,17 +284,11 @@ def _first_in(seg: Segment, words: frozenset[str]) -> bool:
     return first is None or first in words
 
 
-def _first_in_or_count(seg: Segment, words: frozenset[str]) -> bool:
-    """The first word is one of ``words``, or a number with a comment word after it."""
-    first = seg.first
-    return first is None or first in words or (bool(seg.flags & REPLY_WORD) and first[:1].isdecimal())
-
-
 # -- the cues
 
 def end_cue(seg: Segment) -> bool:
     """A line that opens what follows the article ("Related", "Leave a reply", "About Jane Doe")."""
-    return bool((_first_in_or_count(seg, _END_CUE_FIRST) and _END_CUE_LOW.match(seg.low))
+    return bool((_opens(seg, _END_CUE_FIRST, 0, REPLY_WORD) and _END_CUE_LOW.match(seg.low))
                 or (_first_in(seg, _ABOUT_FIRST) and _END_CUE_ABOUT.match(seg.text)))
 
 
@@ -371,7 +365,7 @@ def advert(seg: Segment, w: int) -> bool:
 def comment_cue(seg: Segment) -> bool:
     """A comment-thread line: "12 comments", "Reply", "Leave a comment"."""
     # every alternative holds "comment", "repl", "published" or "log in": the REPLY_WORD flag
-    return _first_in_or_count(seg, _COMMENT_FIRST) and bool(seg.flags & REPLY_WORD) \
+    return _opens(seg, _COMMENT_FIRST, 0, REPLY_WORD) and bool(seg.flags & REPLY_WORD) \
         and bool(_COMMENT_CUE.match(seg.text))
 
 

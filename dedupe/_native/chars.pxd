@@ -86,6 +86,11 @@ cdef inline unsigned char _flags_of(Py_UCS4 c, const unsigned char *table) noexc
     return _unicode_flags(c)  # outside the BMP: no capital or CJK range there
 
 
+cdef inline bint _same_text(str a, str b) except -1:
+    """``a == b``, lengths first (for texts that are rarely equal)."""
+    return a is b or (a is not None and b is not None and len(a) == len(b) and a == b)
+
+
 cdef inline str _ascii_lower(str text):
     """``str.lower`` of ASCII text, byte by byte."""
     cdef Py_ssize_t i, n = len(text)

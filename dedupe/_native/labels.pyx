@@ -5,6 +5,7 @@ from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_SET_ITEM
 from cpython.unicode cimport Py_UNICODE_ISALPHA, Py_UNICODE_ISSPACE, Py_UNICODE_ISUPPER
 
+from .chars cimport _same_text
 from .gates cimport CueSet
 from .prose cimport ProseRules
 from .segment cimport Segment
@@ -145,7 +146,7 @@ cdef class Labeller(CueSet):
             if _first_equal(folded, key, i + 1, last + 1) < 0 or embed_credit(segs[i]):
                 continue
             for j in range(i + 1, last + 1):
-                if _same(folded[j], key):
+                if _same_text(folded[j], key):
                     out.add(i)
                     out.add(j)
         return out
@@ -274,15 +275,11 @@ cdef int _set_bits(unsigned char *mark, Py_ssize_t n, set indices, unsigned char
     return 0
 
 
-cdef inline bint _same(str a, str b) except -1:
-    return a is b or (a is not None and b is not None and len(a) == len(b) and a == b)
-
-
 cdef Py_ssize_t _first_equal(list keys, str key, Py_ssize_t lo, Py_ssize_t hi) except -2:
     """The first index in [lo, hi) whose key is ``key``, or -1."""
     cdef Py_ssize_t j
     for j in range(lo, hi):
-        if _same(keys[j], key):
+        if _same_text(keys[j], key):
             return j
     return -1
 

@@ -3,6 +3,7 @@
 at a boundary, teaser cards and trimmed edges."""
 cimport cython
 
+from .chars cimport _same_text
 from .gates cimport CueSet
 from .segment cimport Segment
 
@@ -256,13 +257,11 @@ cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize
 cdef bint _elsewhere(list segs, Py_ssize_t k) except -1:
     """Another block has the text of block ``k`` (lengths first: the Python counts every
     text, which hashes the whole page)."""
-    cdef str t = (<Segment?>segs[k]).text, u
+    cdef str t = (<Segment?>segs[k]).text
     cdef Py_ssize_t j
     for j in range(len(segs)):
-        if j != k:
-            u = (<Segment?>segs[j]).text
-            if u is t or (u is not None and t is not None and len(u) == len(t) and u == t):
-                return True
+        if j != k and _same_text((<Segment?>segs[j]).text, t):
+            return True
     return False
 
 
