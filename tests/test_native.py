@@ -126,14 +126,30 @@ def test_prose_and_scores_are_the_pythons(texts):
                       for s, w, p, c, t in zip(segs, words, prose, caps, tokens)]
 
 
+KERNEL_USERS = (cues, textstats, boilerplate, headline)  # the modules that hold dedupe._native
+
+
+def _switch_off(mp, modules=KERNEL_USERS, segmenter=True):
+    """The kernels off in ``modules`` (and the segmenter's), as DEDUPE_PURE_PYTHON=1 does at import."""
+    if segmenter:
+        mp.setattr(segment, "_NATIVE_SEGMENTER", None)
+    for module in modules:
+        mp.setattr(module, "_native", None)
+
+
+def _same_both_ways(run, modules=KERNEL_USERS, segmenter=True):
+    """``run()`` gives the same with the kernels and with them off in ``modules``; its result."""
+    native = run()
+    with pytest.MonkeyPatch.context() as mp:
+        _switch_off(mp, modules, segmenter)
+        assert run() == native
+    return native
+
+
 @pytest.fixture
 def pure_python(monkeypatch):
-    """Switch the kernels off for the test (as DEDUPE_PURE_PYTHON=1 does at import)."""
-    def switch():
-        monkeypatch.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate, headline):
-            monkeypatch.setattr(module, "_native", None)
-    return switch
+    """Switch the kernels off for the test."""
+    return lambda: _switch_off(monkeypatch)
 
 
 def _cleaned(raw, fmt):
@@ -161,12 +177,7 @@ def test_pages_clean_the_same_both_ways(pure_python):
 @FAST
 @given(PAGE)
 def test_generated_pages_clean_the_same_both_ways(raw):
-    native = _cleaned(raw, "text")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate, headline):
-            mp.setattr(module, "_native", None)
-        assert _cleaned(raw, "text") == native
+    _same_both_ways(lambda: _cleaned(raw, "text"))
 
 
 @st.composite
@@ -182,12 +193,7 @@ def repeating_pages(draw):
 @FAST
 @given(repeating_pages())
 def test_pages_that_repeat_lines_clean_the_same_both_ways(raw):
-    native = _cleaned(raw, "text")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(segment, "_NATIVE_SEGMENTER", None)
-        for module in (cues, textstats, boilerplate, headline):
-            mp.setattr(module, "_native", None)
-        assert _cleaned(raw, "text") == native
+    _same_both_ways(lambda: _cleaned(raw, "text"))
 
 
 def test_switch_off_by_environment():
@@ -234,10 +240,7 @@ def _phases(page):
 @FAST
 @given(synthetic_pages())
 def test_region_phases_are_the_pythons(page):
-    native = _phases(page)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(boilerplate, "_native", None)
-        assert _phases(page) == native
+    _same_both_ways(lambda: _phases(page), (boilerplate,), segmenter=False)
 
 
 def _labels(page):
@@ -248,10 +251,7 @@ def _labels(page):
 @FAST
 @given(synthetic_pages())
 def test_labels_are_the_pythons(page):
-    native = _labels(page)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(boilerplate, "_native", None)
-        assert _labels(page) == native
+    _same_both_ways(lambda: _labels(page), (boilerplate,), segmenter=False)
 
 
 @FAST
@@ -261,11 +261,7 @@ def test_page_facts_are_the_pythons(raw):
         segs = segment._segment_text(raw)
         page = boilerplate._page_facts(segs, False, None, NO_DEADLINE) if segs else None
         return page and {k: v for k, v in vars(page).items() if k != "segs"}
-    native = facts()
-    with pytest.MonkeyPatch.context() as mp:
-        for module in (cues, textstats, boilerplate, headline):
-            mp.setattr(module, "_native", None)
-        assert facts() == native
+    _same_both_ways(facts, segmenter=False)
 
 
 @pytest.mark.parametrize("gap", range(1, 11))
@@ -285,11 +281,7 @@ def test_a_text_said_again_at_any_distance_is_treated_the_same_both_ways(gap, ti
     def both():
         facts = boilerplate._page_facts(segment._segment_text(raw), False, None, NO_DEADLINE)
         return _labels(page), facts.repeats
-    native = both()
-    with pytest.MonkeyPatch.context() as mp:
-        for module in (cues, textstats, boilerplate, headline):
-            mp.setattr(module, "_native", None)
-        assert both() == native
+    _same_both_ways(both, segmenter=False)
 
 
 @FAST
@@ -297,10 +289,7 @@ def test_a_text_said_again_at_any_distance_is_treated_the_same_both_ways(gap, ti
 def test_the_headline_is_the_pythons(page, page_title):
     start, end = boilerplate._body_region(page)
     args = (page.segs, page.words, page.prose, page.end_cues, start, end, page_title)
-    native = headline.find_title(*args)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(headline, "_native", None)
-        assert headline.find_title(*args) == native
+    _same_both_ways(lambda: headline.find_title(*args), (headline,), segmenter=False)
 
 
 def test_the_headline_breaks_ties_as_the_python_does():
@@ -310,10 +299,7 @@ def test_the_headline_breaks_ties_as_the_python_does():
     segs = [segment.Segment(t) for t in texts]
     cues.mark(segs)
     args = (segs, [1, 6, 6, 14], [False, False, False, True], [False] * 4, 3, 4, "zzz qqq")
-    native = headline.find_title(*args)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(headline, "_native", None)
-        assert headline.find_title(*args) == native == (1, texts[1])
+    assert _same_both_ways(lambda: headline.find_title(*args), (headline,), segmenter=False) == (1, texts[1])
 
 
 def test_cleaning_leaks_nothing():
