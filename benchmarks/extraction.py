@@ -22,7 +22,8 @@ that is not installed gets a "not installed" row. A page on which a tool
 raises counts as an empty output and is reported under the table. Only the
 extraction call is timed (inputs are read into memory first), in one process;
 the tools take turns page by page, so that the machine's speed changes fall on
-all of them alike.
+all of them alike. Outputs are scored after the run, so that the scorer's own work
+does not sit between the timed calls.
 """
 from __future__ import annotations
 
@@ -267,8 +268,11 @@ def run_tools(tools: list[Tool], pages: Pages) -> list[Result]:
 
     The tools of a mode take turns page by page (starting with a different tool on
     each page), so that changes in the machine's speed during the run, which are
-    large on a shared virtual machine, fall on every tool alike."""
+    large on a shared virtual machine, fall on every tool alike. The outputs are
+    scored at the end: scoring a page between two timed calls would leave its
+    allocations in the caches the next call starts with."""
     loaded = [load_tool(t) for t in tools]
+    outputs: list[tuple[Result, str, str]] = []
     clock = time.perf_counter
     for mode in dict.fromkeys(t.mode for t in tools):
         runnable = [(r, f) for r, f in loaded if f is not None and r.tool.mode == mode]
@@ -281,7 +285,9 @@ def run_tools(tools: list[Tool], pages: Pages) -> list[Result]:
                     out = ""
                     result.errors[pid] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
                 result.seconds += clock() - start
-                result.pages[pid] = score_page(pages.truth[pid], out)
+                outputs.append((result, pid, out))
+    for result, pid, out in outputs:
+        result.pages[pid] = score_page(pages.truth[pid], out)
     return [r for r, _ in loaded]
 
 

@@ -109,9 +109,37 @@ def test_folding_is_fold_case_for_every_character():
     chars = [chr(c) for c in range(0x110000) if c != 10 and not 0xD800 <= c < 0xE000]
     texts = ["".join(chars[i:i + 64]) for i in range(0, len(chars), 64)]
     texts += [c + "x" for c in casefold.FOLD_BY_PYTHON] + ["ΟΔΟΣ Σ ΣΑ", "İstanbul", "i\u0307 I\u0307"]
+    texts += ["".join(chars[i:i + 3000]) for i in (0, 900, 0x10000)]  # longer than the fold's stack buffer
     segs = [segment.Segment(t) for t in texts]
     assert cues._native_gates().mark(segs)
     assert [s.low for s in segs] == [segment.fold_case(t) for t in texts]
+
+
+# phrases of every shape the literal scan treats apart: one character, two, a non-ASCII
+# first, second or third character, a phrase inside another and a shared start
+ODD_PHRASES = ((1, ("q", "ab", "abd")), (2, ("xyé", "éa", "жж", "b©c")), (4, ("abc", "bca")), (8, ("©",)))
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from([x for _, lits in ODD_PHRASES for x in lits] + list("abcdxyzé©ж .")),
+                         max_size=8).map("".join), min_size=1, max_size=6))
+def test_literal_scan_finds_each_group(texts):
+    """The scan's flags are the groups whose phrases a block holds, for phrases of any shape."""
+    gates = kernels().LiteralGates(ODD_PHRASES, textstats.flag_table(), segment.fold_case, casefold._CASE_FOLD,
+                                   casefold.FOLD_BY_PYTHON)
+    segs = [segment.Segment(t) for t in texts]
+    assert gates.mark(segs)
+    assert [s.flags for s in segs] == [sum(bit for bit, lits in ODD_PHRASES if any(x in t for x in lits))
+                                       for t in texts]
+
+
+@pytest.mark.parametrize("text", ["a\nb", "é\nb", "Mac\n", "\u0130x\ny", "Σ\n", "x" * 600 + "é É\n", "\U0001f600\n"])
+def test_a_block_with_a_line_break_is_left_to_python(text):
+    """The kernel marks nothing when a block holds a line break, wherever it is
+    (cues.mark then folds each block in Python)."""
+    segs = [segment.Segment("Fine"), segment.Segment(text)]
+    assert not cues._native_gates().mark(segs)
+    assert [s.low for s in segs] == [None, None]
 
 
 @FAST

@@ -10,7 +10,7 @@ cdef class WordTable:
     cdef unsigned long long *hashes
     cdef Py_ssize_t mask
 
-    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b) except -1
+    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b, unsigned long long h) except -1
 
 
 @cython.final

@@ -5,14 +5,12 @@ cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISDECIMAL
 
-from .chars cimport WORD, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, __builtin_ctzll, _ascii_lower, _flags_of, _in, uchar
+from .chars cimport WORD, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, PyUnicode_New, __builtin_ctzll, _ascii_lower, _flags_of, _in, uchar
 from .segment cimport Segment
 
-from libc.string cimport memchr
+from libc.string cimport memchr, memcpy
 
 cdef extern from "Python.h":
-    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
-    int PyUnicode_4BYTE_KIND
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
 
 cdef enum:
@@ -20,10 +18,19 @@ cdef enum:
     CLOCK_CHAR = 2  # ':' or '.': a time between two digits
     WIDE_SECOND = 4  # a phrase whose second character is not ASCII starts with this one
 
+cdef extern from *:
+    """
+    #define DEDUPE_FNV_OFFSET 14695981039346656037ULL
+    #define DEDUPE_FNV_PRIME 1099511628211ULL
+    """
+    const unsigned long long FNV_OFFSET "DEDUPE_FNV_OFFSET"  # FNV-1a, 64 bits
+    const unsigned long long FNV_PRIME "DEDUPE_FNV_PRIME"
+
 cdef enum:
     MAX_LITERALS = 64
     MAX_LITERAL_CHARS = 1024
     MAX_FOLDS = 16
+    SMALL_FOLD = 512  # texts up to this long are folded on the stack
 
 
 @cython.final
@@ -39,6 +46,9 @@ cdef class LiteralGates:
     cdef unsigned long long ascii_first[128]  # an ASCII first character -> its phrases (bit i: phrase i)
     cdef unsigned long long ascii_second[128]  # an ASCII second character -> its phrases
     cdef unsigned long long other_second  # the phrases whose second character is not ASCII
+    cdef unsigned long long ascii_third[128]  # an ASCII third character -> its phrases (and all shorter ones)
+    cdef unsigned long long other_third  # the phrases whose third character is not ASCII (and all shorter ones)
+    cdef unsigned long long two_chars  # the phrases of two characters
     cdef unsigned long long single[128]  # the phrases of one (ASCII) character
     cdef unsigned long long pairs[256]  # bit 128 * c1 + c2: a phrase starts with the ASCII pair c1 c2
     cdef unsigned char special[128]  # SINGLE, CLOCK_CHAR, WIDE_SECOND
@@ -65,7 +75,9 @@ cdef class LiteralGates:
             self.special[i] = 0
         for i in range(256):
             self.pairs[i] = 0
-        self.other_second = 0
+        self.other_second = self.other_third = self.two_chars = 0
+        for i in range(128):
+            self.ascii_third[i] = 0
         self.clock_bit = clock_bit
         if clock_bit:
             self.special[ord(":")] |= CLOCK_CHAR
@@ -82,6 +94,16 @@ cdef class LiteralGates:
             for j, (_, other_bit) in enumerate(phrases):
                 if other_bit == bit:
                     self.group_of[i] |= 1ULL << j
+            if len(lit) < 3:  # no third character to ask
+                self.other_third |= 1ULL << i
+                for j in range(128):
+                    self.ascii_third[j] |= 1ULL << i
+                if len(lit) == 2:
+                    self.two_chars |= 1ULL << i
+            elif ord(lit[2]) < 128:
+                self.ascii_third[ord(lit[2])] |= 1ULL << i
+            else:
+                self.other_third |= 1ULL << i
             a = ord(lit[0])
             if a < 128 and len(lit) == 1:
                 self.single[a] |= 1ULL << i
@@ -117,6 +139,7 @@ cdef class LiteralGates:
         nothing, when a segment's text holds a line break."""
         cdef Py_ssize_t k, i, j, n
         cdef str low
+        cdef unsigned long long h
         cdef unsigned int kind
         cdef void *data
         cdef list lows = []
@@ -134,23 +157,27 @@ cdef class LiteralGates:
             while i < n and not (_flags_of(PyUnicode_READ(kind, data, i), self.table) & WORD):
                 i += 1
             j = i
+            h = FNV_OFFSET
             while j < n and _flags_of(PyUnicode_READ(kind, data, j), self.table) & WORD:
+                h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, j)) * FNV_PRIME
                 j += 1
             seg = <Segment?>segs[k]
             seg.low = low
             seg._first, seg.first_a, seg.first_b = None, i, j  # (the string is made if Python asks)
+            seg.first_hash = h  # (the gates' word tables look it up)
             seg.flags = self.flags_of(low)
         return True
 
 
 cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcept:
     """:meth:`LiteralGates.flags_of` over one kind of string data. Most characters are
-    passed over after one look at a table of the ASCII pairs that start a phrase."""
+    passed over after one look at a table of the ASCII pairs that start a phrase, and most
+    of the rest after a look at the third character."""
     cdef Py_ssize_t i, j, idx
     cdef unsigned long long cand, done = 0  # the phrases of the groups found
     cdef int found = 0
     cdef unsigned char sp
-    cdef unsigned int c, c2  # (not Py_UCS4: Cython would make one a str in arithmetic)
+    cdef unsigned int c, c2, c3  # (not Py_UCS4: Cython would make one a str in arithmetic)
     for i in range(n):
         c = data[i]
         if c >= 128:
@@ -176,7 +203,14 @@ cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcep
         if i + 1 < n:
             c2 = data[i + 1]
             if c2 < 128 and (g.pairs[2 * c + (c2 >> 6)] >> (c2 & 63)) & 1:
-                found = _verify(g, data, n, i, g.ascii_first[c] & g.ascii_second[c2] & ~done, found, &done)
+                cand = g.ascii_first[c] & g.ascii_second[c2] & ~done
+                if i + 2 < n:
+                    c3 = data[i + 2]
+                    cand &= g.ascii_third[c3] if c3 < 128 else g.other_third
+                else:
+                    cand &= g.two_chars
+                if cand:
+                    found = _verify(g, data, n, i, cand, found, &done)
     return found
 
 
@@ -237,45 +271,70 @@ cdef class Folds:
 
     cdef str fold(self, str t, fold_case):
         """``fold_case(t)``, or None when ``t`` holds a line break."""
-        cdef Py_ssize_t n = len(t), i, j
+        cdef Py_ssize_t n = len(t)
         cdef unsigned int kind = PyUnicode_KIND(t)
         cdef void *data = PyUnicode_DATA(t)
-        cdef Py_UCS4 c
-        cdef int found
         if PyUnicode_IS_ASCII(t):  # most blocks: lowered here, byte by byte
             if memchr(data, 10, n) != NULL:
                 return None
             return _ascii_lower(t)
         if kind == 1:
-            found = _fold_scan(<const Py_UCS1 *>data, n, self.by_python)
-        elif kind == 2:
-            found = _fold_scan(<const Py_UCS2 *>data, n, self.by_python)
-        else:
-            found = _fold_scan(<const Py_UCS4 *>data, n, self.by_python)
-        if found < 0:
-            return None
-        if found:
-            return fold_case(t)
-        # folded into a UCS-4 buffer: the result's widest character is known only then,
-        # and a str must be made at its narrowest kind to compare equal to others
-        cdef Py_UCS4 *buf = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
+            return _fold_wide(self, <const Py_UCS1 *>data, n, t, fold_case)
+        if kind == 2:
+            return _fold_wide(self, <const Py_UCS2 *>data, n, t, fold_case)
+        return _fold_wide(self, <const Py_UCS4 *>data, n, t, fold_case)
+
+
+cdef str _fold_wide(Folds f, const uchar *data, Py_ssize_t n, str t, fold_case):
+    """:meth:`Folds.fold` of a text that is not ASCII, over one kind of str data: folded
+    into a buffer (on the stack when short), whose widest character gives the kind of
+    the str made from it (a str must be made at its narrowest kind to compare equal)."""
+    cdef Py_UCS4 small[SMALL_FOLD]
+    cdef Py_UCS4 *buf = small
+    cdef Py_UCS4 top = 0
+    cdef unsigned int c  # (not Py_UCS4: Cython would make one a str in arithmetic)
+    cdef Py_ssize_t i, j
+    cdef str out
+    cdef void *dst
+    if n > SMALL_FOLD:
+        buf = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
         if buf == NULL:
             raise MemoryError()
-        try:
+    try:
+        for i in range(n):
+            c = data[i]
+            if c < 128:
+                if 65 <= c <= 90:
+                    c |= 0x20
+                elif c == 10:
+                    return None
+            elif _in(c, f.by_python):  # folded by fold_case, unless a line break follows
+                for j in range(i + 1, n):
+                    if data[j] == 10:
+                        return None
+                return fold_case(t)
+            else:
+                c = Py_UNICODE_TOLOWER(c)
+                for j in range(f.count):
+                    if f.src[j] == c:
+                        c = f.dst[j]
+                        break
+            buf[i] = c
+            if c > top:
+                top = c
+        out = PyUnicode_New(n, top)
+        dst = PyUnicode_DATA(out)
+        if top < 256:
             for i in range(n):
-                c = PyUnicode_READ(kind, data, i)
-                if c < 128:
-                    if 65 <= c <= 90:
-                        c = <Py_UCS4>(<unsigned int>c | 0x20)
-                else:
-                    c = Py_UNICODE_TOLOWER(c)
-                    for j in range(self.count):
-                        if self.src[j] == c:
-                            c = self.dst[j]
-                            break
-                buf[i] = c
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n)
-        finally:
+                (<Py_UCS1 *>dst)[i] = <Py_UCS1>buf[i]
+        elif top < 65536:
+            for i in range(n):
+                (<Py_UCS2 *>dst)[i] = <Py_UCS2>buf[i]
+        else:
+            memcpy(dst, buf, n * sizeof(Py_UCS4))
+        return out
+    finally:
+        if buf != small:
             PyMem_Free(buf)
 
 
@@ -296,7 +355,7 @@ cdef class CueGate:
         if (s.flags & self.bits) != 0:
             return True
         if a >= 0:  # the first word in place, in the folded text
-            return self.table.holds(s.low, a, b) or ((s.flags & self.count_bits) != 0 and b > a
+            return self.table.holds(s.low, a, b, s.first_hash) or ((s.flags & self.count_bits) != 0 and b > a
                                                      and Py_UNICODE_ISDECIMAL(s.low[a]))
         f = s._first
         if f is None:
@@ -338,9 +397,8 @@ cdef class WordTable:
         PyMem_Free(self.length)
         PyMem_Free(self.hashes)
 
-    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b) except -1:
-        """``text[a:b]`` is one of the words."""
-        cdef unsigned long long h = _fnv(text, a, b)
+    cdef bint holds(self, str text, Py_ssize_t a, Py_ssize_t b, unsigned long long h) except -1:
+        """``text[a:b]`` is one of the words (``h``: its hash, ``_fnv(text, a, b)``)."""
         cdef Py_ssize_t i = h & self.mask, j, n = b - a
         cdef unsigned int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
@@ -357,12 +415,12 @@ cdef class WordTable:
 
 cdef unsigned long long _fnv(str text, Py_ssize_t a, Py_ssize_t b) noexcept:
     """FNV-1a of the code points of ``text[a:b]``."""
-    cdef unsigned long long h = 14695981039346656037ULL
+    cdef unsigned long long h = FNV_OFFSET
     cdef unsigned int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t i
     for i in range(a, b):
-        h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+        h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, i)) * FNV_PRIME
     return h
 
 
@@ -418,18 +476,3 @@ cdef class CueSet:
     cdef bint kind_gate(self, seg) except -1:
         """``cues.names_a_kind``."""
         return self.g_kind.opens(seg)
-
-
-cdef int _fold_scan(const uchar *data, Py_ssize_t n, str by_python) noexcept:
-    """-1 when the text holds a line break, else whether it holds a character that
-    ``fold_case`` itself must fold."""
-    cdef Py_ssize_t i
-    cdef Py_UCS4 c
-    cdef int special = 0
-    for i in range(n):
-        c = data[i]
-        if c == 10:
-            return -1
-        if c >= 128 and not special and _in(c, by_python):
-            special = 1
-    return special

@@ -16,6 +16,7 @@ cdef class Segment:
     cdef public str low
     cdef str _first
     cdef Py_ssize_t first_a, first_b  # the first word as low[first_a:first_b], made when read (first_a < 0: _first)
+    cdef unsigned long long first_hash  # and its FNV-1a hash (gates.WordTable's), set with first_a
     cdef public long long flags
 
 
