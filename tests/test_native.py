@@ -57,6 +57,15 @@ def test_counts_are_the_pythons(texts):
         == textstats.segment_counts([segment.Segment(t) for t in texts])
 
 
+@pytest.mark.parametrize("n", [4094, 4095, 4096, 9000, 70000])
+def test_counts_of_long_blocks(n):
+    """Blocks longer than a chunk of the packed counts (4,095 characters), where every
+    count is near the chunk's size: no count spills into the next."""
+    texts = [("A1 " * n)[:n], ("Ab " * n)[:n], ("漢" * n), ("x" * n), (" 9" * n)[:n], ("The cat sat. " * n)[:n]]
+    assert textstats.block_counts(texts) == textstats._counts_numpy(texts) \
+        == textstats.segment_counts([segment.Segment(t) for t in texts])
+
+
 def test_segment_type_is_the_dataclass():
     """The C record behaves as segment.PythonSegment: fields, defaults, repr, ==, pickling."""
     args = ("Some text", 3, "p", 4, "share bar", True, False, (1, 2))

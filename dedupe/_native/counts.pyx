@@ -50,23 +50,55 @@ cdef tuple _count_all(list items, bint segments, const unsigned char *tab):
     return words, tokens, caps, digits
 
 
+cdef enum:
+    FIELD = 12  # bits of each count packed in a step: a block is counted in chunks of CHUNK characters
+    CHUNK = 4095
+
+# _STEPS[state << 5 | flags]: what one character adds to the packed counts (words, tokens,
+# capitalised tokens, CJK characters, digits; FIELD bits each), ``state`` being the previous
+# character's WORD and SPACE bits (which are 1 and 2: the next state is ``flags & 3``)
+cdef unsigned long long _STEPS[128]
+
+
+cdef void _make_steps() except *:
+    cdef unsigned int state, f, word, space, start
+    if WORD != 1 or SPACE != 2:
+        raise ImportError("the count steps take the WORD and SPACE flags to be bits 1 and 2")
+    for state in range(4):
+        for f in range(32):
+            word, space = (f & WORD) != 0, (f & SPACE) != 0
+            start = (state & SPACE) != 0 and not space
+            _STEPS[state << 5 | f] = ((<unsigned long long>(word and not state & WORD))
+                                      | (<unsigned long long>start << FIELD)
+                                      | (<unsigned long long>(start and (f & CAP) != 0) << 2 * FIELD)
+                                      | (<unsigned long long>((f & CJK) != 0) << 3 * FIELD)
+                                      | (<unsigned long long>((f & DIGIT) != 0) << 4 * FIELD))
+
+
+_make_steps()
+
+
 cdef void _count(const uchar *data, Py_ssize_t n, const unsigned char *tab, long *out) noexcept:
-    """One block's words, tokens, capitalised tokens and digits (one kind of str data),
-    without branches in the loop (word and token starts are too frequent to predict)."""
-    cdef Py_ssize_t i
-    cdef unsigned int f, word, space, start, prev_word = 0, prev_space = 1  # each block follows a newline
+    """One block's words, tokens, capitalised tokens and digits (one kind of str data):
+    a table step per character, without branches (word and token starts are too frequent
+    to predict), the counts packed in one integer over chunks short enough not to overflow."""
+    cdef Py_ssize_t i = 0, stop
+    cdef unsigned int f, state = SPACE  # each block follows a newline
+    cdef unsigned long long acc
     cdef long w = 0, tk = 0, cp = 0, cj = 0, dg = 0
-    for i in range(n):
-        f = _flags_of(data[i], tab)
-        word = (f & WORD) != 0
-        space = (f & SPACE) != 0
-        start = prev_space & (space ^ 1)
-        w += word & (prev_word ^ 1)
-        tk += start
-        cp += start & ((f & CAP) != 0)
-        cj += (f & CJK) != 0
-        dg += (f & DIGIT) != 0
-        prev_word, prev_space = word, space
+    while i < n:
+        stop = min(n, i + CHUNK)
+        acc = 0
+        while i < stop:
+            f = _flags_of(data[i], tab) & 31
+            acc += _STEPS[state << 5 | f]
+            state = f & 3
+            i += 1
+        w += acc & CHUNK
+        tk += (acc >> FIELD) & CHUNK
+        cp += (acc >> 2 * FIELD) & CHUNK
+        cj += (acc >> 3 * FIELD) & CHUNK
+        dg += (acc >> 4 * FIELD) & CHUNK
     if cj and <long>(cj / 1.7) > w:
         w = <long>(cj / 1.7)
     out[0], out[1], out[2], out[3] = w, tk, cp, dg

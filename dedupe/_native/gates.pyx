@@ -292,7 +292,7 @@ cdef str _fold_wide(Folds f, const uchar *data, Py_ssize_t n, str t, fold_case):
     cdef Py_UCS4 small[SMALL_FOLD]
     cdef Py_UCS4 *buf = small
     cdef Py_UCS4 top = 0
-    cdef unsigned int c  # (not Py_UCS4: Cython would make one a str in arithmetic)
+    cdef unsigned int c, newline = 0  # (not Py_UCS4: Cython would make one a str in arithmetic)
     cdef Py_ssize_t i, j
     cdef str out
     cdef void *dst
@@ -303,16 +303,13 @@ cdef str _fold_wide(Folds f, const uchar *data, Py_ssize_t n, str t, fold_case):
     try:
         for i in range(n):
             c = data[i]
-            if c < 128:
-                if 65 <= c <= 90:
-                    c |= 0x20
-                elif c == 10:
-                    return None
-            elif _in(c, f.by_python):  # folded by fold_case, unless a line break follows
+            if c < 128:  # (without branches: case and line breaks are too frequent to predict)
+                newline |= c == 10
+                c |= (c - 65 < 26) << 5
+            elif _in(c, f.by_python):  # folded by fold_case, unless there is a line break
                 for j in range(i + 1, n):
-                    if data[j] == 10:
-                        return None
-                return fold_case(t)
+                    newline |= data[j] == 10
+                return None if newline else fold_case(t)
             else:
                 c = Py_UNICODE_TOLOWER(c)
                 for j in range(f.count):
@@ -322,6 +319,8 @@ cdef str _fold_wide(Folds f, const uchar *data, Py_ssize_t n, str t, fold_case):
             buf[i] = c
             if c > top:
                 top = c
+        if newline:
+            return None
         out = PyUnicode_New(n, top)
         dst = PyUnicode_DATA(out)
         if top < 256:

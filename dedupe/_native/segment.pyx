@@ -90,27 +90,46 @@ cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_
     return _scan_line(<const Py_UCS4 *>data, a, size, squashed)
 
 
+cdef enum:
+    BLANK = 1  # _ASCII_CLASS: " "
+    OTHER_SPACE = 2  # white space that is not " " nor a line break
+    BREAK = 4  # a line break
+
+cdef unsigned char _ASCII_CLASS[128]
+
+
+cdef void _make_classes() noexcept:
+    cdef unsigned int c
+    for c in range(128):
+        _ASCII_CLASS[c] = (BREAK if _line_break(c) else BLANK if c == 32
+                           else OTHER_SPACE if Py_UNICODE_ISSPACE(c) else 0)
+
+
+_make_classes()
+
+
 cdef Py_ssize_t _scan_line(const uchar *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
-    """:func:`_line_end` over one kind of str data."""
+    """:func:`_line_end` over one kind of str data (ASCII without branches on spaces,
+    which are too frequent to predict)."""
     cdef Py_ssize_t b = a
-    cdef Py_UCS4 c
-    cdef bint prev_space = True, ok = True
+    cdef unsigned int c, k, space, prev_space = 1, bad = 0
     while b < size:
         c = data[b]
-        if c > 32 and c < 128:
-            prev_space = False
-        elif c == 32:
-            if prev_space:
-                ok = False
-            prev_space = True
+        if c < 128:
+            k = _ASCII_CLASS[c]
+            if k & BREAK:
+                break
+            space = (k & (BLANK | OTHER_SPACE)) != 0
+            bad |= (k >> 1) | (space & prev_space)  # (OTHER_SPACE is bit 1)
+            prev_space = space
         elif _line_break(c):
             break
         elif Py_UNICODE_ISSPACE(c):
-            ok, prev_space = False, True
+            bad, prev_space = 1, 1
         else:
-            prev_space = False
+            prev_space = 0
         b += 1
-    squashed[0] = ok and not (prev_space and b > a)
+    squashed[0] = not bad and not (prev_space and b > a)
     return b
 
 
