@@ -50,6 +50,13 @@ def test_segmentation_is_the_pythons(raw):
     assert [(s.text, s.para) for s in segment.segment_text(raw)] == _python_segments(raw)
 
 
+@pytest.mark.parametrize("raw", ["abc\u2028def\x85gh\u2029x", "é\x85abc\né", "ab\u2028漢\x1cé", "x😀\ny\u2028z"])
+def test_lines_are_made_at_their_own_kind(raw):
+    """A line of narrow characters ended by a wide line break (U+0085, U+2028) is a narrow
+    str, equal to the Python segmenter's."""
+    assert [(s.text, s.para) for s in segment.segment_text(raw)] == _python_segments(raw)
+
+
 @FAST
 @given(st.lists(st.text(TRICKY + "\n", max_size=40), max_size=15))
 def test_counts_are_the_pythons(texts):

@@ -104,13 +104,14 @@ cdef class Labeller(CueSet):
         cdef Py_ssize_t n = len(segs), i
         cdef list end_cues = [False] * n, comment_dates = [False] * n, strong = [False] * n, folded = [None] * n
         cdef long w
+        cdef double score
         cdef bint glued, st
         cdef Segment s
         for i in range(n):
             s = <Segment?>segs[i]
             w = words[i]
             end_cues[i] = self.end_cue.holds(s)
-            comment_dates[i] = digits[i] > 0 and self.comment_date.holds(s)
+            comment_dates[i] = <long>digits[i] > 0 and self.comment_date.holds(s)
             glued = not prose[i] and 13 <= w <= 60 and self.glued_cue.holds(s)
             st = (w <= 12 and end_cues[i]) or glued
             strong[i] = True if st else False
@@ -127,10 +128,9 @@ cdef class Labeller(CueSet):
             if is_template[i]:
                 scores[i] = min(<double>scores[i], -5.0)
         for i in range(n):
-            s = <Segment?>segs[i]
-            if words[i] <= 120 and scores[i] > 0 and (self.footer.holds(s)
-                                                      or self.disclaimer.holds(s)):
-                scores[i] = -0.5 * <double>scores[i]
+            w, score = words[i], scores[i]
+            if w <= 120 and score > 0 and (self.footer.holds(segs[i]) or self.disclaimer.holds(segs[i])):
+                scores[i] = -0.5 * score
         return end_cues, comment_dates, strong, folded, repeats, teaser_list
 
     def repeated_headlines(self, list segs, list words, list folded):
@@ -156,21 +156,23 @@ cdef class Labeller(CueSet):
         cdef set out = set()
         cdef list run = []
         cdef Py_ssize_t k = 0, n = len(segs), pairs = 0, titled = 0
+        cdef long w
         cdef bint tc
-        cdef str head, dek
+        cdef str head
         while k < n - 1:
-            head, dek = (<Segment?>segs[k]).text, (<Segment?>segs[k + 1]).text
-            if (not prose[k] and 3 <= words[k] <= 20 and prose[k + 1] and words[k + 1] <= 60
-                    and self.prose_rules.sentence_ends(dek) <= 2):
+            w = words[k]
+            if (3 <= w <= 20 and not prose[k] and words[k + 1] <= 60 and prose[k + 1]
+                    and self.prose_rules.sentence_ends((<Segment?>segs[k + 1]).text) <= 2):
+                head = (<Segment?>segs[k]).text
                 tc = self.title_case(head)
-                if tc or (words[k] >= 4 and not self.prose_rules.ends_prose(head)):
+                if tc or (w >= 4 and not self.prose_rules.ends_prose(head)):
                     run.append(k)
                     run.append(k + 1)
                     pairs += 1
                     titled += tc
                     k += 2
                     continue
-            if run and words[k] <= 3 and not prose[k]:
+            if run and w <= 3 and not prose[k]:
                 run.append(k)
                 k += 1
                 continue

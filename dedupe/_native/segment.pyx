@@ -6,7 +6,9 @@ from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py
                                Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
 
-from .chars cimport CharSet, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, _ascii_lower, _charset, _in, _in_set, uchar
+from libc.string cimport memcpy
+
+from .chars cimport CharSet, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, PyUnicode_New, _ascii_lower, _charset, _in, _in_set, uchar
 
 
 cdef enum:
@@ -15,7 +17,7 @@ cdef enum:
 
 @cython.final
 @cython.no_gc  # its fields are strings, numbers and a tuple of ids: it can hold no cycle worth collecting
-@cython.freelist(64)
+@cython.freelist(1024)
 cdef class Segment:
     """A block before classification, with the structural facts the classifier uses:
     :class:`dedupe.segment.PythonSegment` as a C type (the same fields, defaults,
@@ -80,14 +82,34 @@ cdef inline bint _line_break(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISLINEBREAK(c)
 
 
-cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
-    """Where the line that starts at ``a`` ends, and whether it is already as
-    ``" ".join(line.split())`` makes it (single spaces between words, none around)."""
+cdef Py_ssize_t _line_end(unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t size, bint *squashed,
+                          unsigned int *top) noexcept:
+    """Where the line that starts at ``a`` ends, whether it is already as
+    ``" ".join(line.split())`` makes it (single spaces between words, none around), and
+    ``top``: its characters or-ed together (below 128, 256 or 65536 when they all are)."""
     if kind == 1:
-        return _scan_line(<const Py_UCS1 *>data, a, size, squashed)
+        return _scan_line(<const Py_UCS1 *>data, a, size, squashed, top)
     if kind == 2:
-        return _scan_line(<const Py_UCS2 *>data, a, size, squashed)
-    return _scan_line(<const Py_UCS4 *>data, a, size, squashed)
+        return _scan_line(<const Py_UCS2 *>data, a, size, squashed, top)
+    return _scan_line(<const Py_UCS4 *>data, a, size, squashed, top)
+
+
+cdef str _line_text(str raw, unsigned int kind, void *data, Py_ssize_t a, Py_ssize_t b, unsigned int top):
+    """``raw[a:b]``, made at the narrowest kind of str its characters allow (known from
+    ``top``: no second look at them, as a slice of wide text takes)."""
+    cdef Py_ssize_t i, n = b - a
+    cdef str out
+    cdef void *dst
+    if n == 0 or kind == 1 or kind == 4:  # (UCS-4 pages are rare)
+        return PyUnicode_Substring(raw, a, b)
+    out = PyUnicode_New(n, 127 if top < 128 else 255 if top < 256 else 65535)
+    dst = PyUnicode_DATA(out)
+    if top < 256:
+        for i in range(n):
+            (<Py_UCS1 *>dst)[i] = <Py_UCS1>(<const Py_UCS2 *>data)[a + i]
+    else:
+        memcpy(dst, <const Py_UCS2 *>data + a, n * sizeof(Py_UCS2))
+    return out
 
 
 cdef enum:
@@ -108,11 +130,12 @@ cdef void _make_classes() noexcept:
 _make_classes()
 
 
-cdef Py_ssize_t _scan_line(const uchar *data, Py_ssize_t a, Py_ssize_t size, bint *squashed) noexcept:
+cdef Py_ssize_t _scan_line(const uchar *data, Py_ssize_t a, Py_ssize_t size, bint *squashed,
+                           unsigned int *top) noexcept:
     """:func:`_line_end` over one kind of str data (ASCII without branches on spaces,
     which are too frequent to predict)."""
     cdef Py_ssize_t b = a
-    cdef unsigned int c, k, space, prev_space = 1, bad = 0
+    cdef unsigned int c, k, space, prev_space = 1, bad = 0, all_bits = 0
     while b < size:
         c = data[b]
         if c < 128:
@@ -128,8 +151,10 @@ cdef Py_ssize_t _scan_line(const uchar *data, Py_ssize_t a, Py_ssize_t size, bin
             bad, prev_space = 1, 1
         else:
             prev_space = 0
+        all_bits |= c  # (not the line break: the line's own characters)
         b += 1
     squashed[0] = not bad and not (prev_space and b > a)
+    top[0] = all_bits
     return b
 
 
@@ -204,10 +229,11 @@ cdef class SegmentRules:
         cdef unsigned int kind = PyUnicode_KIND(raw)
         cdef void *data = PyUnicode_DATA(raw)
         cdef bint squashed
+        cdef unsigned int top
         while a < size:  # the lines of raw.splitlines(), one by one
-            b = _line_end(kind, data, a, size, &squashed)
+            b = _line_end(kind, data, a, size, &squashed, &top)
             if squashed:
-                s = PyUnicode_Substring(raw, a, b)
+                s = _line_text(raw, kind, data, a, b, top)
             else:
                 s = " ".join(PyUnicode_Substring(raw, a, b).split())
             a = b + 1
@@ -220,7 +246,7 @@ cdef class SegmentRules:
                 prev_blank = True
                 if parts:
                     segs.append(new_segment("".join(parts), text_para))
-                    del parts[:]
+                    parts.clear()
                 continue
             if prev_blank and started:
                 para += 1
@@ -237,7 +263,7 @@ cdef class SegmentRules:
                 continue
             if parts:
                 segs.append(new_segment("".join(parts), text_para))
-                del parts[:]
+                parts.clear()
             parts.append(s)
             last, text_para, started = s, para, True
         if parts:
