@@ -50,6 +50,26 @@ def test_segmentation_is_the_pythons(raw):
     assert [(s.text, s.para) for s in segment.segment_text(raw)] == _python_segments(raw)
 
 
+@pytest.mark.parametrize("raw", ["a\n\n" * 5000, "x\n" * 9000, "A line that goes on.\n" * 300, "", "\n\n", "One"])
+def test_segment_lists_of_any_length(raw):
+    """Pages with more blocks than the segmenter makes room for at first (one per 32
+    characters), and with none."""
+    segs = segment.segment_text(raw)
+    assert [(s.text, s.para) for s in segs] == _python_segments(raw)
+    segs.append(segment.Segment("more"))  # an ordinary list
+    assert len(segs) == len(_python_segments(raw)) + 1
+
+
+def test_segmenter_stopped_by_its_budget():
+    """The block limit stops the segmenter part way (it looks every 4,096 lines); what it
+    made so far is let go cleanly."""
+    from dedupe.budget import Deadline, OverBudget
+
+    with pytest.raises(OverBudget, match="more than 100 blocks"):
+        segment.segment_text("A block.\n\n" * 5000, Deadline(None, 100))
+    assert len(segment.segment_text("A block.\n\n" * 5000, Deadline(None, 5000))) == 5000
+
+
 @pytest.mark.parametrize("raw", ["abc\u2028def\x85gh\u2029x", "é\x85abc\né", "ab\u2028漢\x1cé", "x😀\ny\u2028z"])
 def test_lines_are_made_at_their_own_kind(raw):
     """A line of narrow characters ended by a wide line break (U+0085, U+2028) is a narrow

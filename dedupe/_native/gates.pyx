@@ -142,13 +142,13 @@ cdef class LiteralGates:
         cdef unsigned long long h
         cdef unsigned int kind
         cdef void *data
-        cdef list lows = []
+        cdef list lows = [None] * len(segs)  # (sized at once: one allocation, not a growing one)
         cdef Segment seg
-        for s in segs:
-            low = self.folds.fold((<Segment?>s).text, self.fold_case)
+        for k in range(len(segs)):
+            low = self.folds.fold((<Segment?>segs[k]).text, self.fold_case)
             if low is None:
                 return False
-            lows.append(low)
+            lows[k] = low
         for k in range(len(segs)):
             low = lows[k]
             n = len(low)

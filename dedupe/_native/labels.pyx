@@ -187,7 +187,7 @@ cdef class Labeller(CueSet):
               set inline_widget, set teaser, deadline, bint html):
         """``_label_blocks``: every block's label and reason, and the main text."""
         cdef Py_ssize_t n = len(segs), k
-        cdef list blocks = [], main_parts = []
+        cdef list blocks = [None] * n, main_parts = []  # (blocks sized at once)
         cdef long w
         cdef bint after
         cdef Segment s
@@ -263,7 +263,7 @@ cdef class Labeller(CueSet):
                     label, reason = "navigation", "before the article start"
                 if k == end and cut_reason is not None:
                     reason = f"end-of-article boundary: {cut_reason[:40]!r}"
-            blocks.append(_new_tuple5(block_cls, t, label, reason, s.tag, s.para))
+            blocks[k] = _new_tuple5(block_cls, t, label, reason, s.tag, s.para)
             if label == main:
                 main_parts.append(t)
         return blocks, "\n\n".join(main_parts)

@@ -6,10 +6,15 @@ from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py
                                Py_UNICODE_ISDECIMAL, Py_UNICODE_ISLINEBREAK, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE,
                                Py_UNICODE_ISUPPER)
 
+from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.ref cimport Py_INCREF
 from libc.string cimport memcpy
 
 from .chars cimport CharSet, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, PyUnicode_New, _ascii_lower, _charset, _in, _in_set, uchar
 
+
+cdef extern from "Python.h":
+    void Py_SET_SIZE(object o, Py_ssize_t size)
 
 cdef enum:
     UNSET = -1  # segment.ALL_FLAGS: the flag bits of a segment that cues.mark has not seen
@@ -220,7 +225,8 @@ cdef class SegmentRules:
 
     def segment(self, str raw, deadline):
         """:func:`dedupe.segment.segment_text`."""
-        cdef list segs = []
+        cdef Py_ssize_t room = min(4096, len(raw) // 32 + 16), count = 0  # (pages run about 50 characters a block)
+        cdef list segs = PyList_New(room)
         cdef list parts = []  # the open segment's lines and the spaces between them (one list: fewer for the GC)
         cdef Py_ssize_t para = 0, text_para = 0, n = 0
         cdef bint prev_blank = True, started = False
@@ -230,43 +236,59 @@ cdef class SegmentRules:
         cdef void *data = PyUnicode_DATA(raw)
         cdef bint squashed
         cdef unsigned int top
-        while a < size:  # the lines of raw.splitlines(), one by one
-            b = _line_end(kind, data, a, size, &squashed, &top)
-            if squashed:
-                s = _line_text(raw, kind, data, a, b, top)
-            else:
-                s = " ".join(PyUnicode_Substring(raw, a, b).split())
-            a = b + 1
-            if b + 1 < size and PyUnicode_READ(kind, data, b) == 13 and PyUnicode_READ(kind, data, b + 1) == 10:
-                a += 1  # \r\n is one break
-            if not n & 0xFFF:
-                deadline.check(len(segs))
-            n += 1
-            if not s:
-                prev_blank = True
+        try:
+            while a < size:  # the lines of raw.splitlines(), one by one
+                b = _line_end(kind, data, a, size, &squashed, &top)
+                if squashed:
+                    s = _line_text(raw, kind, data, a, b, top)
+                else:
+                    s = " ".join(PyUnicode_Substring(raw, a, b).split())
+                a = b + 1
+                if b + 1 < size and PyUnicode_READ(kind, data, b) == 13 and PyUnicode_READ(kind, data, b + 1) == 10:
+                    a += 1  # \r\n is one break
+                if not n & 0xFFF:
+                    deadline.check(count)
+                n += 1
+                if not s:
+                    prev_blank = True
+                    if parts:
+                        count = _put(segs, count, room, new_segment("".join(parts), text_para))
+                        parts.clear()
+                    continue
+                if prev_blank and started:
+                    para += 1
+                prev_blank = False
+                if not started:
+                    title = s
+                    headline = self.without_site_name(s)
+                if parts and self.continues(last, s) and not (s == title or s == headline or last == title
+                                                              or last == headline):
+                    if not self.tight(last, s):
+                        parts.append(" ")
+                    parts.append(s)
+                    last = s
+                    continue
                 if parts:
-                    segs.append(new_segment("".join(parts), text_para))
+                    count = _put(segs, count, room, new_segment("".join(parts), text_para))
                     parts.clear()
-                continue
-            if prev_blank and started:
-                para += 1
-            prev_blank = False
-            if not started:
-                title = s
-                headline = self.without_site_name(s)
-            if parts and self.continues(last, s) and not (s == title or s == headline or last == title
-                                                          or last == headline):
-                if not self.tight(last, s):
-                    parts.append(" ")
                 parts.append(s)
-                last = s
-                continue
+                last, text_para, started = s, para, True
             if parts:
-                segs.append(new_segment("".join(parts), text_para))
-                parts.clear()
-            parts.append(s)
-            last, text_para, started = s, para, True
-        if parts:
-            segs.append(new_segment("".join(parts), text_para))
+                count = _put(segs, count, room, new_segment("".join(parts), text_para))
+        finally:  # (also when the deadline stops it: the list holds only what was stored)
+            if count < room:
+                Py_SET_SIZE(segs, count)  # (the slots past it stay as spare room)
         return segs
+
+
+cdef inline Py_ssize_t _put(list segs, Py_ssize_t count, Py_ssize_t room, Segment seg) except -1:
+    """Store ``seg`` as item ``count`` of ``segs``, made by ``PyList_New(room)`` (empty slots
+    until :meth:`SegmentRules.segment` sets the list's size), or append it once the room is
+    used up; the new count. (A list grown by appending is reallocated a dozen times a page.)"""
+    if count < room:
+        Py_INCREF(seg)  # (PyList_SET_ITEM takes this reference over)
+        PyList_SET_ITEM(segs, count, seg)
+    else:
+        segs.append(seg)
+    return count + 1
 
