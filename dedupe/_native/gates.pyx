@@ -17,6 +17,12 @@ cdef enum:
     SINGLE = 1  # special[c]: a phrase of this one character
     CLOCK_CHAR = 2  # ':' or '.': a time between two digits
     WIDE_SECOND = 4  # a phrase whose second character is not ASCII starts with this one
+    PAIR_PHRASE = 8  # a phrase of two ASCII characters starts with this one
+    WIDE_THIRD = 16  # a phrase whose first two characters are ASCII and third is not starts with this one
+
+cdef enum:
+    TRIGRAM_BITS = 32768  # the filter of the phrases' first three characters (ASCII), hashed
+    TRIGRAM_WORDS = 512  # TRIGRAM_BITS / 64
 
 cdef extern from *:
     """
@@ -46,12 +52,12 @@ cdef class LiteralGates:
     cdef unsigned long long ascii_first[128]  # an ASCII first character -> its phrases (bit i: phrase i)
     cdef unsigned long long ascii_second[128]  # an ASCII second character -> its phrases
     cdef unsigned long long other_second  # the phrases whose second character is not ASCII
-    cdef unsigned long long ascii_third[128]  # an ASCII third character -> its phrases (and all shorter ones)
-    cdef unsigned long long other_third  # the phrases whose third character is not ASCII (and all shorter ones)
-    cdef unsigned long long two_chars  # the phrases of two characters
+    cdef unsigned long long ascii_third[128]  # an ASCII third character -> its phrases
+    cdef unsigned long long other_third  # the phrases whose first two characters are ASCII and third is not
+    cdef unsigned long long two_chars  # the phrases of two ASCII characters
     cdef unsigned long long single[128]  # the phrases of one (ASCII) character
-    cdef unsigned long long pairs[256]  # bit 128 * c1 + c2: a phrase starts with the ASCII pair c1 c2
-    cdef unsigned char special[128]  # SINGLE, CLOCK_CHAR, WIDE_SECOND
+    cdef unsigned long long trigrams[TRIGRAM_WORDS]  # bit _trigram(c1, c2, c3): a phrase may start so
+    cdef unsigned char special[128]  # SINGLE, CLOCK_CHAR, WIDE_SECOND, PAIR_PHRASE, WIDE_THIRD
     cdef int clock_bit  # set where a digit, ':' or '.' and a digit follow each other
     cdef unsigned long long group_of[MAX_LITERALS]  # a phrase -> the phrases of its group
     cdef Py_ssize_t other[MAX_LITERALS]  # the phrases whose first character is not ASCII
@@ -64,7 +70,7 @@ cdef class LiteralGates:
     def __init__(self, groups, const unsigned char[:] table, fold_case, case_fold, fold_by_python, *,
                  int clock_bit=0):
         cdef Py_ssize_t i, j, used = 0
-        cdef int a, b
+        cdef unsigned int a, b, h
         self.fold_case = fold_case
         self.folds = Folds(case_fold, fold_by_python)
         phrases = [(lit, bit) for bit, lits in groups for lit in lits]
@@ -73,8 +79,8 @@ cdef class LiteralGates:
         for i in range(128):
             self.ascii_first[i] = self.ascii_second[i] = self.single[i] = 0
             self.special[i] = 0
-        for i in range(256):
-            self.pairs[i] = 0
+        for i in range(TRIGRAM_WORDS):
+            self.trigrams[i] = 0
         self.other_second = self.other_third = self.two_chars = 0
         for i in range(128):
             self.ascii_third[i] = 0
@@ -94,32 +100,31 @@ cdef class LiteralGates:
             for j, (_, other_bit) in enumerate(phrases):
                 if other_bit == bit:
                     self.group_of[i] |= 1ULL << j
-            if len(lit) < 3:  # no third character to ask
-                self.other_third |= 1ULL << i
-                for j in range(128):
-                    self.ascii_third[j] |= 1ULL << i
-                if len(lit) == 2:
-                    self.two_chars |= 1ULL << i
-            elif ord(lit[2]) < 128:
-                self.ascii_third[ord(lit[2])] |= 1ULL << i
-            else:
-                self.other_third |= 1ULL << i
             a = ord(lit[0])
-            if a < 128 and len(lit) == 1:
-                self.single[a] |= 1ULL << i
-                self.special[a] |= SINGLE
-            elif a < 128:
-                self.ascii_first[a] |= 1ULL << i
-                b = ord(lit[1])
-                if b < 128:
-                    self.ascii_second[b] |= 1ULL << i
-                    self.pairs[2 * a + (b >> 6)] |= 1ULL << (b & 63)
-                else:
-                    self.other_second |= 1ULL << i
-                    self.special[a] |= WIDE_SECOND
-            else:
+            if a >= 128:
                 self.other[self.other_count] = i
                 self.other_count += 1
+            elif len(lit) == 1:
+                self.single[a] |= 1ULL << i
+                self.special[a] |= SINGLE
+            else:
+                self.ascii_first[a] |= 1ULL << i
+                b = ord(lit[1])
+                if b >= 128:
+                    self.other_second |= 1ULL << i
+                    self.special[a] |= WIDE_SECOND
+                else:
+                    self.ascii_second[b] |= 1ULL << i
+                    if len(lit) == 2:
+                        self.two_chars |= 1ULL << i
+                        self.special[a] |= PAIR_PHRASE
+                    elif ord(lit[2]) >= 128:
+                        self.other_third |= 1ULL << i
+                        self.special[a] |= WIDE_THIRD
+                    else:
+                        self.ascii_third[ord(lit[2])] |= 1ULL << i
+                        h = _trigram(a, b, ord(lit[2]))
+                        self.trigrams[h >> 6] |= 1ULL << (h & 63)
         self.table_owner = table
         self.table = &table[0]
 
@@ -171,13 +176,14 @@ cdef class LiteralGates:
 
 cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcept:
     """:meth:`LiteralGates.flags_of` over one kind of string data. Most characters are
-    passed over after one look at a table of the ASCII pairs that start a phrase, and most
-    of the rest after a look at the third character."""
+    passed over after one look at a filter of the ASCII triples that start a phrase (a
+    hashed bit table: one position in forty passes it, so the branch is well predicted);
+    the rarer shapes of phrase start at characters marked ``special``."""
     cdef Py_ssize_t i, j, idx
     cdef unsigned long long cand, done = 0  # the phrases of the groups found
     cdef int found = 0
     cdef unsigned char sp
-    cdef unsigned int c, c2, c3  # (not Py_UCS4: Cython would make one a str in arithmetic)
+    cdef unsigned int c, c2, c3, h  # (not Py_UCS4: Cython would make one a str in arithmetic)
     for i in range(n):
         c = data[i]
         if c >= 128:
@@ -200,18 +206,26 @@ cdef int _literal_flags(LiteralGates g, const uchar *data, Py_ssize_t n) noexcep
                 found |= g.clock_bit
             if sp & WIDE_SECOND and i + 1 < n and data[i + 1] >= 128:
                 found = _verify(g, data, n, i, g.ascii_first[c] & g.other_second & ~done, found, &done)
-        if i + 1 < n:
-            c2 = data[i + 1]
-            if c2 < 128 and (g.pairs[2 * c + (c2 >> 6)] >> (c2 & 63)) & 1:
-                cand = g.ascii_first[c] & g.ascii_second[c2] & ~done
-                if i + 2 < n:
-                    c3 = data[i + 2]
-                    cand &= g.ascii_third[c3] if c3 < 128 else g.other_third
-                else:
-                    cand &= g.two_chars
-                if cand:
-                    found = _verify(g, data, n, i, cand, found, &done)
+            if sp & PAIR_PHRASE and i + 1 < n and data[i + 1] < 128:
+                found = _verify(g, data, n, i, g.ascii_first[c] & g.ascii_second[data[i + 1]] & g.two_chars & ~done,
+                                found, &done)
+            if sp & WIDE_THIRD and i + 2 < n and data[i + 1] < 128 and data[i + 2] >= 128:
+                found = _verify(g, data, n, i, g.ascii_first[c] & g.ascii_second[data[i + 1]] & g.other_third & ~done,
+                                found, &done)
+        if i + 2 < n:
+            c2, c3 = data[i + 1], data[i + 2]
+            if (c2 | c3) < 128:
+                h = _trigram(c, c2, c3)
+                if (g.trigrams[h >> 6] >> (h & 63)) & 1:
+                    cand = g.ascii_first[c] & g.ascii_second[c2] & g.ascii_third[c3] & ~done
+                    if cand:
+                        found = _verify(g, data, n, i, cand, found, &done)
     return found
+
+
+cdef inline unsigned int _trigram(unsigned int c1, unsigned int c2, unsigned int c3) noexcept:
+    """A bit of ``LiteralGates.trigrams`` for three ASCII characters."""
+    return (c1 * 1031 + c2 * 37 + c3) & (TRIGRAM_BITS - 1)
 
 
 cdef inline bint _decimal(Py_UCS4 c) noexcept:
