@@ -145,5 +145,6 @@ _native = kernels()
 @lru_cache(maxsize=1)
 def _native_headline():
     """:func:`find_title` compiled (dedupe._native), with this module's rules."""
-    return _native.Headline(cues, word=_WORD, cjk=CJK_CHAR, question=_QUESTION, clock=_CLOCK, byline=_BYLINE,
-                            without_site_name=without_site_name, window=WINDOW, near=NEAR)
+    return _native.Headline(cues, word=_WORD, question=_QUESTION, clock=_CLOCK, byline=_BYLINE,
+                            without_site_name=without_site_name, about=_about, key_words=_key_words,
+                            window=WINDOW, near=NEAR)

@@ -91,14 +91,17 @@ cdef inline bint _same_text(str a, str b) except -1:
     return a is b or (a is not None and b is not None and len(a) == len(b) and a == b)
 
 
+cdef inline unsigned int _ascii_lower_char(unsigned int c) noexcept:
+    """An ASCII character in lower case (without a branch)."""
+    return c | ((c - 65 < 26) << 5)
+
+
 cdef inline str _ascii_lower(str text):
     """``str.lower`` of ASCII text, byte by byte."""
     cdef Py_ssize_t i, n = len(text)
     cdef const unsigned char *src = <const unsigned char *>PyUnicode_DATA(text)
     cdef str out = PyUnicode_New(n, 127)
     cdef unsigned char *dst = <unsigned char *>PyUnicode_DATA(out)
-    cdef unsigned char c
     for i in range(n):
-        c = src[i]
-        dst[i] = c | 0x20 if 65 <= c <= 90 else c
+        dst[i] = <unsigned char>_ascii_lower_char(src[i])
     return out

@@ -5,7 +5,7 @@ cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, Py_UNICODE_ISDECIMAL
 
-from .chars cimport WORD, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, PyUnicode_New, __builtin_ctzll, _ascii_lower, _flags_of, _in, uchar
+from .chars cimport WORD, Py_UCS1, Py_UCS2, PyUnicode_IS_ASCII, PyUnicode_New, __builtin_ctzll, _ascii_lower, _ascii_lower_char, _flags_of, _in, uchar
 from .segment cimport Segment
 
 from libc.string cimport memchr, memcpy
@@ -23,14 +23,6 @@ cdef enum:
 cdef enum:
     TRIGRAM_BITS = 32768  # the filter of the phrases' first three characters (ASCII), hashed
     TRIGRAM_WORDS = 512  # TRIGRAM_BITS / 64
-
-cdef extern from *:
-    """
-    #define DEDUPE_FNV_OFFSET 14695981039346656037ULL
-    #define DEDUPE_FNV_PRIME 1099511628211ULL
-    """
-    const unsigned long long FNV_OFFSET "DEDUPE_FNV_OFFSET"  # FNV-1a, 64 bits
-    const unsigned long long FNV_PRIME "DEDUPE_FNV_PRIME"
 
 cdef enum:
     MAX_LITERALS = 64
@@ -77,13 +69,11 @@ cdef class LiteralGates:
         if len(phrases) > MAX_LITERALS or sum(len(p) for p, _ in phrases) > MAX_LITERAL_CHARS:
             raise ValueError(f"too many literal phrases for the native gates: {len(phrases)}")
         for i in range(128):
-            self.ascii_first[i] = self.ascii_second[i] = self.single[i] = 0
+            self.ascii_first[i] = self.ascii_second[i] = self.ascii_third[i] = self.single[i] = 0
             self.special[i] = 0
         for i in range(TRIGRAM_WORDS):
             self.trigrams[i] = 0
         self.other_second = self.other_third = self.two_chars = 0
-        for i in range(128):
-            self.ascii_third[i] = 0
         self.clock_bit = clock_bit
         if clock_bit:
             self.special[ord(":")] |= CLOCK_CHAR
@@ -144,7 +134,6 @@ cdef class LiteralGates:
         nothing, when a segment's text holds a line break."""
         cdef Py_ssize_t k, i, j, n
         cdef str low
-        cdef unsigned long long h
         cdef unsigned int kind
         cdef void *data
         cdef list lows = [None] * len(segs)  # (sized at once: one allocation, not a growing one)
@@ -162,14 +151,12 @@ cdef class LiteralGates:
             while i < n and not (_flags_of(PyUnicode_READ(kind, data, i), self.table) & WORD):
                 i += 1
             j = i
-            h = FNV_OFFSET
             while j < n and _flags_of(PyUnicode_READ(kind, data, j), self.table) & WORD:
-                h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, j)) * FNV_PRIME
                 j += 1
             seg = <Segment?>segs[k]
             seg.low = low
             seg._first, seg.first_a, seg.first_b = None, i, j  # (the string is made if Python asks)
-            seg.first_hash = h  # (the gates' word tables look it up)
+            seg.first_hash = _fnv(low, i, j)  # (hashed once: every gate's word table looks it up)
             seg.flags = self.flags_of(low)
         return True
 
@@ -319,7 +306,7 @@ cdef str _fold_wide(Folds f, const uchar *data, Py_ssize_t n, str t, fold_case):
             c = data[i]
             if c < 128:  # (without branches: case and line breaks are too frequent to predict)
                 newline |= c == 10
-                c |= (c - 65 < 26) << 5
+                c = _ascii_lower_char(c)
             elif _in(c, f.by_python):  # folded by fold_case, unless there is a line break
                 for j in range(i + 1, n):
                     newline |= data[j] == 10
@@ -428,12 +415,12 @@ cdef class WordTable:
 
 cdef unsigned long long _fnv(str text, Py_ssize_t a, Py_ssize_t b) noexcept:
     """FNV-1a of the code points of ``text[a:b]``."""
-    cdef unsigned long long h = FNV_OFFSET
+    cdef unsigned long long h = 14695981039346656037ULL
     cdef unsigned int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t i
     for i in range(a, b):
-        h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, i)) * FNV_PRIME
+        h = (h ^ <unsigned long long>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
     return h
 
 

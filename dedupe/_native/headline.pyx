@@ -11,15 +11,16 @@ from .segment cimport Segment
 cdef class Headline(CueSet):
     """``find_title`` with the rules of :mod:`dedupe.headline`."""
 
-    cdef object word_findall, cjk_search, question_search, clock_search, byline_match, without_site_name
+    cdef object word_findall, question_search, clock_search, byline_match, without_site_name, about, key_words
     cdef Py_ssize_t window, near
 
-    def __init__(self, cues, *, word, cjk, question, clock, byline, without_site_name, Py_ssize_t window,
-                 Py_ssize_t near):
+    def __init__(self, cues, *, word, question, clock, byline, without_site_name, about, key_words,
+                 Py_ssize_t window, Py_ssize_t near):
         CueSet.__init__(self, cues)
-        self.word_findall, self.cjk_search, self.question_search = word.findall, cjk.search, question.search
+        self.word_findall, self.question_search = word.findall, question.search
         self.clock_search, self.byline_match = clock.search, byline.match
         self.without_site_name, self.window, self.near = without_site_name, window, near
+        self.about, self.key_words = about, key_words  # (asked for a few lines a page: the Python's own)
 
     def find(self, list segs, list words, list prose, list end_cues, Py_ssize_t start, Py_ssize_t end, page_title):
         """``find_title``: the headline's block (``None`` when it is not a block of the page) and its text."""
@@ -89,34 +90,6 @@ cdef class Headline(CueSet):
         mine = set(self.word_findall(folded))
         shared = len(mine & title_words)
         return shared > 0 and 2 * shared / <double>(len(mine) + n_title) >= 0.8
-
-    cdef set key_words(self, str low):
-        """``headline._key_words``."""
-        cdef set out = set()
-        cdef str w
-        cdef Py_ssize_t i
-        for w in self.word_findall(low):
-            if self.cjk_search(w) is not None:
-                for i in range(len(w) - 1):
-                    out.add(w[i:i + 2])
-            elif len(w) >= 4:
-                out.add(w)
-        return out
-
-    cdef bint about(self, str low, str body) except -1:
-        """``headline._about``."""
-        cdef set ws = self.key_words(low)
-        cdef Py_ssize_t need = max(2, (len(ws) + 1) // 2), shared = 0, missing = 0
-        for w in ws:
-            if w in body:
-                shared += 1
-                if shared >= need:
-                    return True
-            else:
-                missing += 1
-                if len(ws) - missing < need:
-                    return False
-        return False
 
     cdef bint never_a_headline(self, seg) except -1:
         """``headline._never_a_headline``."""
