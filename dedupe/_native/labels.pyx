@@ -287,17 +287,23 @@ cdef Py_ssize_t _first_equal(list keys, str key, Py_ssize_t lo, Py_ssize_t hi) e
 
 
 cdef int _mark_echoes(unsigned char *mark, list folded, Py_ssize_t start, Py_ssize_t end) except -1:
-    """ECHO on the second of two blocks in [start, end) with one text, at most 4 apart (the
-    Python's index lists of every text, without hashing every text)."""
-    cdef Py_ssize_t k, j
+    """ECHO on the second of two blocks in [start, end) with one text, at most 4 apart. The
+    Python lists the indices of every text; here a block's text is looked for in the 4
+    before it (lengths first), which settles most blocks, and the texts of the range are
+    counted only once one is found there (then it is an echo if the text occurs twice)."""
+    cdef Py_ssize_t k
+    cdef dict counts = None
     cdef str key
     for k in range(start, end):
         key = folded[k]
-        j = _first_equal(folded, key, max(start, k - 4), k)  # one at most 4 before
-        if j < 0 or _first_equal(folded, key, start, j) >= 0 or _first_equal(folded, key, j + 1, k) >= 0 \
-                or _first_equal(folded, key, k + 1, end) >= 0:  # and no other in the range
+        if _first_equal(folded, key, max(start, k - 4), k) < 0:
             continue
-        mark[k] |= ECHO
+        if counts is None:
+            counts = {}
+            for key2 in folded[start:end]:
+                counts[key2] = counts.get(key2, 0) + 1
+        if counts[key] == 2:
+            mark[k] |= ECHO
     return 0
 
 

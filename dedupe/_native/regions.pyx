@@ -245,24 +245,43 @@ cdef Py_ssize_t _resumes_after_widget(list words, list prose, list scores, list 
 
 
 cdef Py_ssize_t _skip_gallery(list segs, list scores, Py_ssize_t start, Py_ssize_t end) except -1:
-    """``boilerplate._skip_gallery``."""
+    """``boilerplate._skip_gallery``. The Python counts every text of the page first; here the
+    first block that scores is looked for elsewhere (lengths first), which settles most
+    pages, and the texts are counted only when it is found (a gallery: the counts then
+    answer for the blocks after it, as a look at every block each would take quadratic time)."""
     cdef Py_ssize_t k = start
+    cdef dict counts = None
     cdef double total
-    while k < end and (scores[k] < 1 or _elsewhere(segs, k)):
+    while k < end:
+        if scores[k] >= 1:
+            if counts is None:
+                if not _elsewhere(segs, k):
+                    break
+                counts = _text_counts(segs)
+            elif counts[(<Segment?>segs[k]).text] <= 1:
+                break
         k += 1
     total = _mass(scores, start, end)
     return k if k < end and _mass(scores, k, end) >= 0.3 * total else start
 
 
 cdef bint _elsewhere(list segs, Py_ssize_t k) except -1:
-    """Another block has the text of block ``k`` (lengths first: the Python counts every
-    text, which hashes the whole page)."""
+    """Another block has the text of block ``k``."""
     cdef str t = (<Segment?>segs[k]).text
     cdef Py_ssize_t j
     for j in range(len(segs)):
         if j != k and _same_text((<Segment?>segs[j]).text, t):
             return True
     return False
+
+
+cdef dict _text_counts(list segs):
+    """How many blocks have each text."""
+    cdef dict counts = {}
+    for seg in segs:
+        t = (<Segment?>seg).text
+        counts[t] = counts.get(t, 0) + 1
+    return counts
 
 
 cdef Py_ssize_t _skip_standfirst(list scores, Py_ssize_t start, Py_ssize_t end) except -1:
