@@ -24,7 +24,7 @@ from .cues import (about_cue, advert, author, byline_bit, caption, comment_cue, 
 from .document import MAIN, Block
 from .headline import find_title
 from .native import kernels
-from .pagemeta import dateline_date
+from .pagemeta import folded_dateline_date
 from .segment import Segment
 from .template import block_key
 from .textstats import segment_counts
@@ -841,4 +841,5 @@ def _dateline(page: _Page, lead: int, start: int) -> str | None:
     body (``lead``: its start before a gallery was skipped) or at its top."""
     words, digits = page.words, page.digits
     lo, hi = max(0, lead - _DATELINE_BEFORE), min(len(words), start + _DATELINE_AFTER)
-    return dateline_date([page.segs[k].text for k in range(lo, hi) if words[k] <= 14 and digits[k] >= 4])
+    folded = page.folded
+    return folded_dateline_date([folded[k] for k in range(lo, hi) if words[k] <= 14 and digits[k] >= 4])

@@ -14,6 +14,7 @@ import email.utils
 import json
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from .casefold import fold_case
 from .textstats import CJK_CHAR
@@ -55,6 +56,7 @@ def declared_title(root) -> str | None:
     return " ".join("".join(el.itertext()).split()) if el is not None else None
 
 
+@lru_cache(maxsize=256)  # (asked twice of a text page's first line: by the segmenter and the headline)
 def without_site_name(title: str) -> str:
     """A page title without the site name before or after it: parts of four words or
     fewer at either end go while a longer part remains ("Headline | Site Name"; CJK
@@ -237,6 +239,7 @@ _ISO_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 # numbers is over 12, else no date rather than a wrong one
 _YEAR_FIRST = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*[./年년]\s*(\d{1,2})\s*[./月월]\s*(\d{1,2})(?![\d/]|\.\d)")
 _DAY_DOT = re.compile(r"(?<![\d.])(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|(\d\d)\.(\d\d)\.(\d\d))(?!\.?\d)")
+_YEAR_MARKS = re.compile(r"[年년]")  # (with "." and "/": the separators of _YEAR_FIRST)
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d|\d\d)(?![\d/])")
 _NOT_PUBLISHED = re.compile(r"updated|modified|edited|aktualisiert|actualizado|atualizado|aggiornato|"
                             r"mis à jour|bijgewerkt|uppdaterad|opdateret|oppdatert|diperbarui|actualizat|"
@@ -250,8 +253,13 @@ def dateline_date(lines: list[str]) -> str | None:
     Dutch, Swedish, Danish, Norwegian, Indonesian, Romanian, Polish, Turkish, Russian
     and Ukrainian; numeric dates (ISO, year first, day first with dots, and slashed
     when the order is plain) in any language."""
-    for line in lines:
-        low = fold_case(line)
+    return folded_dateline_date([fold_case(line) for line in lines])
+
+
+def folded_dateline_date(lows: list[str]) -> str | None:
+    """:func:`dateline_date` of lines already folded by :func:`dedupe.casefold.fold_case`
+    (as :attr:`Segment.low` is)."""
+    for low in lows:
         if _NOT_PUBLISHED.search(low):
             continue
         day = _written_date(low)
@@ -262,16 +270,20 @@ def dateline_date(lines: list[str]) -> str | None:
 
 def _written_date(text: str) -> str | None:
     """The first date in ``text`` (folded: see :func:`dedupe.casefold.fold_case`)."""
-    if (m := _ISO_DAY.search(text)) is not None or (m := _YEAR_FIRST.search(text)) is not None:
+    # each numeric pattern needs its separator: a character asked first, not a scan per pattern
+    dot, slash = "." in text, "/" in text
+    year_first = dot or slash or (not text.isascii() and _YEAR_MARKS.search(text) is not None)
+    if ("-" in text and (m := _ISO_DAY.search(text)) is not None) \
+            or (year_first and (m := _YEAR_FIRST.search(text)) is not None):
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif (m := _MONTH_DAY_YEAR.search(text)) is not None:
         parts = (int(m[3]), _MONTHS[m[1]], int(m[2]))
     elif (m := _DAY_MONTH_YEAR.search(text)) is not None:
         parts = (int(m[3]), _MONTHS[m[2]], int(m[1]))
-    elif (m := _DAY_DOT.search(text)) is not None:  # a two-digit year only as dd.mm.yy (not "1.10.12")
+    elif dot and (m := _DAY_DOT.search(text)) is not None:  # a two-digit year only as dd.mm.yy (not "1.10.12")
         day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
         parts = (_full_year(year), int(month), int(day))
-    elif (m := _SLASHED.search(text)) is not None:
+    elif slash and (m := _SLASHED.search(text)) is not None:
         a, b = int(m[1]), int(m[2])
         if (a > 12) == (b > 12):
             return None  # both could be the month (or neither): the order is unknown

@@ -1,5 +1,6 @@
 """The publication date an HTML page declares: found, normalised, written out, and
 used by ``--keep earliest``."""
+import itertools
 import json
 import re
 
@@ -149,3 +150,39 @@ def test_month_patterns_grouped_by_first_letter_match_as_a_plain_alternation(tex
     for grouped, plain in ((pagemeta._MONTH_DAY_YEAR, _MDY), (pagemeta._DAY_MONTH_YEAR, _DMY)):
         a, b = grouped.search(text), plain.search(text)
         assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+
+
+def _written_date_ungated(text):
+    """``pagemeta._written_date`` as it was before each numeric pattern waited for its separator."""
+    p = pagemeta
+    if (m := p._ISO_DAY.search(text)) is not None or (m := p._YEAR_FIRST.search(text)) is not None:
+        parts = (int(m[1]), int(m[2]), int(m[3]))
+    elif (m := p._MONTH_DAY_YEAR.search(text)) is not None:
+        parts = (int(m[3]), p._MONTHS[m[1]], int(m[2]))
+    elif (m := p._DAY_MONTH_YEAR.search(text)) is not None:
+        parts = (int(m[3]), p._MONTHS[m[2]], int(m[1]))
+    elif (m := p._DAY_DOT.search(text)) is not None:
+        day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+        parts = (p._full_year(year), int(month), int(day))
+    elif (m := p._SLASHED.search(text)) is not None:
+        a, b = int(m[1]), int(m[2])
+        if (a > 12) == (b > 12):
+            return None
+        parts = (p._full_year(m[3]), b, a) if a > 12 else (p._full_year(m[3]), a, b)
+    else:
+        return None
+    try:
+        return pagemeta.datetime(*parts).date().isoformat()
+    except ValueError:
+        return None
+
+
+def test_a_numeric_pattern_is_asked_only_when_its_separator_is_there():
+    """The dateline asks each numeric pattern only when the text holds its separator
+    ("-", ".", "/", or 年/년 for year-first dates): the same dates as asking every
+    pattern, over every text of three numbers and two separators from these."""
+    numbers = ["2019", "11", "20", "31", "5"]
+    glue = [".", "/", "-", " ", ". ", "年", "月", "년 ", "월 ", " nov ", " ноября ", ":"]
+    for a, s1, b, s2, c in itertools.product(numbers, glue, numbers, glue, numbers):
+        text = a + s1 + b + s2 + c
+        assert pagemeta._written_date(text) == _written_date_ungated(text), text
