@@ -261,6 +261,13 @@ CUE_PATTERNS = {
     "photo_credit": ((CUE_GATES["photo_credit"], "text", _PHOTO_CREDIT.match),),
     "teaser_cue": ((CUE_GATES["teaser_cue"], "text", _TEASER_CUE.search),),
     "about_cue": ((CUE_GATES["about_cue"], "text", _ABOUT_CUE.match),),
+    # (every credit _CAPTION_ANY finds holds a PHOTO_WORD or CREDIT_WORD phrase: "/ ap" and "(credit" too)
+    "caption": (((_CAPTION_FIRST, 0, 0), "low", _CAPTION_START.match),
+                ((frozenset(), PHOTO_WORD | CREDIT_WORD, 0), "low", _CAPTION_ANY.search)),
+    # (the functions of these three ask more of a block first: tests check that their patterns alone agree)
+    "credit_end": ((CUE_GATES["credit_end"], "low", _CREDIT_END.search),),
+    "comment_cue": (((frozenset(), REPLY_WORD, 0), "text", _COMMENT_CUE.match),),
+    "author": ((CUE_GATES["author"], "text", _AUTHOR.match),),
     "disclaimer": ((CUE_GATES["disclaimer"], "text", _DISCLAIMER.match),),
 }
 

@@ -151,3 +151,19 @@ CAPTION_ANY = re.compile(r"\((photo|image|credit|foto)\b|getty images|shuttersto
                                  "a", "p", "(", "/", ":"]), max_size=10).map("".join))
 def test_the_caption_credit_pattern_is_the_one_first_written(low):
     assert bool(cues._CAPTION_ANY.search(low)) == bool(CAPTION_ANY.search(low))
+
+
+def test_every_kind_of_caption_passes_its_gate_as_data():
+    """``CUE_PATTERNS["caption"]`` (the compiled kernels ask it) gates _CAPTION_ANY by the
+    PHOTO_WORD and CREDIT_WORD phrases alone: each kind of credit the pattern finds holds one."""
+    lines = ["Photo: Jane Doe", "In this file photo, a crowd", "Video credits | Channel 4", "A crowd (Credit: ESA)",
+             "A crowd (Image courtesy of NASA)", "A crowd (foto di Rai)", "A crowd Getty Images", "Shutterstock",
+             "A crowd, AP Photo", "Photograph: Jane Doe", "A crowd / Reuters", "A crowd /AP", "A crowd / EPA)",
+             "A crowd /afp", "A crowd /Getty", "Just a sentence about the council / the mayor."]
+    segs = [Segment(t) for t in lines]
+    cues.mark(segs)
+    (first, gate0, method0), (second, gate1, method1) = cues.CUE_PATTERNS["caption"]
+    for seg in segs:
+        asked = (cues._opens(seg, *first) and bool(method0(getattr(seg, gate0)))) \
+            or (cues._opens(seg, *second) and bool(method1(getattr(seg, gate1))))
+        assert asked == cues.caption(seg) == (seg.text != lines[-1]), seg.text

@@ -459,11 +459,12 @@ cdef class CueSet:
     and the gate of ``names_a_kind``."""
 
     def __init__(self, cues):
-        self.advert, self.caption, self.credit_end = cues.advert, cues.caption, cues.credit_end
-        self.comment_cue, self.author = cues.comment_cue, cues.author
+        self.advert = cues.advert
         self.embed_credit = cues.embed_credit
         p = {name: PatternCue(alternatives) for name, alternatives in cues.CUE_PATTERNS.items()}
         self.end_cue, self.comment_date, self.glued_cue = p["end_cue"], p["comment_date"], p["glued_cue"]
+        self.caption, self.credit_end = p["caption"], p["credit_end"]
+        self.comment_cue, self.author = p["comment_cue"], p["author"]
         self.social, self.footer, self.newsletter = p["social"], p["footer"], p["newsletter"]
         self.machinery, self.byline_bit, self.photo_credit = p["machinery"], p["byline_bit"], p["photo_credit"]
         self.teaser_cue, self.about_cue, self.disclaimer = p["teaser_cue"], p["about_cue"], p["disclaimer"]

@@ -95,4 +95,4 @@ cdef class Headline(CueSet):
         """``headline._never_a_headline``."""
         cdef str t = (<Segment?>seg).text
         return (t[:1] == "<" or self.clock_search(t) is not None or self.byline_match(t) is not None
-                or self.byline_bit.holds(seg) or self.caption(seg) or self.social.holds(seg))
+                or self.byline_bit.holds(seg) or self.caption.holds(seg) or self.social.holds(seg))

@@ -44,13 +44,13 @@ cdef class Labeller(CueSet):
         """``_kind_cue``: each cue is asked only past its gate."""
         if self.g_advert.opens(seg) and self.advert(seg, w):
             return "advertisement", "advertisement label"
-        if self.g_caption.opens(seg) and self.caption(seg):
+        if self.g_caption.opens(seg) and self.caption.holds(seg):
             return "caption", "caption/credit cue"
-        if w <= 60 and self.g_credit_end.opens(seg) and self.credit_end(seg):
+        if w <= 60 and self.g_credit_end.opens(seg) and self.credit_end.holds(seg):
             return "caption", "caption ending in a credit"
         if comment_date:
             return "comments", "comment date/author line"
-        if self.g_comment_cue.opens(seg) and self.comment_cue(seg):
+        if self.g_comment_cue.opens(seg) and self.comment_cue.holds(seg):
             return "comments", "comment cue (reply form, comment count)"
         if w <= 40 and self.newsletter.holds(seg):
             return "newsletter", "subscribe/newsletter cue"
@@ -58,7 +58,7 @@ cdef class Labeller(CueSet):
             return "footer", "copyright/legal cue"
         if w <= 8 and self.social.holds(seg):
             return "navigation", "social/share cue"
-        if after_body and self.g_author.opens(seg) and self.author(seg):
+        if after_body and self.g_author.opens(seg) and self.author.holds(seg):
             return "author", "author bio cue"
         if after_body and self.disclaimer.holds(seg):
             return "footer", "disclaimer"
@@ -199,8 +199,7 @@ cdef class Labeller(CueSet):
         _set_bits(mark, n, teaser, TEASER)
         _set_bits(mark, n, repeats, REPEAT)
         _set_bits(mark, n, teaser_list, TEASER_LIST)
-        advert, credit_end, caption = self.advert, self.credit_end, self.caption
-        section_kind, comment_cue = self.section_kind, self.comment_cue
+        advert, section_kind = self.advert, self.section_kind
         hint_caption, main, block_cls = self.hint_caption, self.main, self.block_cls
         _mark_echoes(mark, folded, start, end)
         section = None
@@ -224,11 +223,11 @@ cdef class Labeller(CueSet):
                     label, reason = "newsletter", "subscribe/newsletter cue"
                 elif s.tag == "figcaption" or (s.hints and hint_caption(s.hints)):
                     label, reason = "caption", "figure caption (DOM)"
-                elif w <= 60 and self.g_credit_end.opens(s) and credit_end(s):
+                elif w <= 60 and self.g_credit_end.opens(s) and self.credit_end.holds(s):
                     label, reason = "caption", "caption ending in a credit"
                 elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 and self.photo_credit.holds(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
-                elif not prose[k] and w <= 40 and self.g_caption.opens(s) and caption(s):
+                elif not prose[k] and w <= 40 and self.g_caption.opens(s) and self.caption.holds(s):
                     label, reason = "caption", "caption/credit cue"
                 elif not prose[k] and w <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
                     label, reason = "navigation", "link block inside the article"
@@ -240,7 +239,7 @@ cdef class Labeller(CueSet):
                 after = k >= end
                 if after and strong[k]:
                     section = section_kind(s)
-                if after and (comment_dates[k] or (self.g_comment_cue.opens(s) and comment_cue(s))):
+                if after and (comment_dates[k] or (self.g_comment_cue.opens(s) and self.comment_cue.holds(s))):
                     section = "comments"
                 if after and k + 1 < n and comment_dates[k + 1] and w <= 6:
                     section = "comments"
