@@ -260,10 +260,8 @@ def folded_dateline_date(lows: list[str]) -> str | None:
     """:func:`dateline_date` of lines already folded by :func:`dedupe.casefold.fold_case`
     (as :attr:`Segment.low` is)."""
     for low in lows:
-        if _NOT_PUBLISHED.search(low):
-            continue
-        day = _written_date(low)
-        if day:
+        day = _written_date(low)  # (then the update note: most lines with no date have none)
+        if day and _NOT_PUBLISHED.search(low) is None:
             return day
     return None
 
