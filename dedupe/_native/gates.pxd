@@ -35,6 +35,6 @@ cdef class CueSet:
     cdef object advert, embed_credit, section_kind
     cdef PatternCue caption, credit_end, comment_cue, author, end_cue, comment_date, glued_cue, social, footer, newsletter, machinery, byline_bit
     cdef PatternCue photo_credit, teaser_cue, about_cue, disclaimer
-    cdef CueGate g_advert, g_caption, g_credit_end, g_comment_cue, g_author, g_kind
+    cdef CueGate g_advert, g_comment_cue, g_kind
 
     cdef bint kind_gate(self, seg) except -1

@@ -470,8 +470,9 @@ cdef class CueSet:
         self.teaser_cue, self.about_cue, self.disclaimer = p["teaser_cue"], p["about_cue"], p["disclaimer"]
         self.section_kind = cues.section_kind
         g = {name: CueGate(*gate) for name, gate in cues.CUE_GATES.items()}
-        self.g_advert, self.g_caption, self.g_credit_end = g["advert"], g["caption"], g["credit_end"]
-        self.g_comment_cue, self.g_author = g["comment_cue"], g["author"]
+        # (caption, credit_end and author gate themselves: their CUE_PATTERNS entries hold their gates;
+        # comment_cue's entry gates on REPLY_WORD, and its word gate is asked before it as well)
+        self.g_advert, self.g_comment_cue = g["advert"], g["comment_cue"]
         self.g_kind = CueGate(*cues.KIND_GATE)
 
     cdef bint kind_gate(self, seg) except -1:

@@ -44,9 +44,9 @@ cdef class Labeller(CueSet):
         """``_kind_cue``: each cue is asked only past its gate."""
         if self.g_advert.opens(seg) and self.advert(seg, w):
             return "advertisement", "advertisement label"
-        if self.g_caption.opens(seg) and self.caption.holds(seg):
+        if self.caption.holds(seg):
             return "caption", "caption/credit cue"
-        if w <= 60 and self.g_credit_end.opens(seg) and self.credit_end.holds(seg):
+        if w <= 60 and self.credit_end.holds(seg):
             return "caption", "caption ending in a credit"
         if comment_date:
             return "comments", "comment date/author line"
@@ -58,7 +58,7 @@ cdef class Labeller(CueSet):
             return "footer", "copyright/legal cue"
         if w <= 8 and self.social.holds(seg):
             return "navigation", "social/share cue"
-        if after_body and self.g_author.opens(seg) and self.author.holds(seg):
+        if after_body and self.author.holds(seg):
             return "author", "author bio cue"
         if after_body and self.disclaimer.holds(seg):
             return "footer", "disclaimer"
@@ -223,11 +223,11 @@ cdef class Labeller(CueSet):
                     label, reason = "newsletter", "subscribe/newsletter cue"
                 elif s.tag == "figcaption" or (s.hints and hint_caption(s.hints)):
                     label, reason = "caption", "figure caption (DOM)"
-                elif w <= 60 and self.g_credit_end.opens(s) and self.credit_end.holds(s):
+                elif w <= 60 and self.credit_end.holds(s):
                     label, reason = "caption", "caption ending in a credit"
                 elif not html and w <= 50 and k + 1 < n and words[k + 1] <= 5 and self.photo_credit.holds(segs[k + 1]):
                     label, reason = "caption", "caption: the line before a photo credit"
-                elif not prose[k] and w <= 40 and self.g_caption.opens(s) and self.caption.holds(s):
+                elif not prose[k] and w <= 40 and self.caption.holds(s):
                     label, reason = "caption", "caption/credit cue"
                 elif not prose[k] and w <= 40 and html and scores[k] < -4 and s.link_chars > 0.5 * len(t):
                     label, reason = "navigation", "link block inside the article"

@@ -84,8 +84,8 @@ cdef class Regions(CueSet):
             seg = segs[j]
             w = words[j]
             if (not prose[j] and w <= 12 and not (self.g_advert.opens(seg) and self.advert(seg, w))
-                    and not (self.g_caption.opens(seg) and self.caption.holds(seg))
-                    and not (self.g_credit_end.opens(seg) and self.credit_end.holds(seg))
+                    and not self.caption.holds(seg)
+                    and not self.credit_end.holds(seg)
                     and not self.end_cue.holds(seg)):
                 key = folded[j]
                 seen[key] = seen.get(key, 0) + 1
@@ -120,15 +120,14 @@ cdef class Regions(CueSet):
         """``_trim_edges`` of a text page (no container of the article's own short blocks)."""
         cdef Py_ssize_t top
         cdef bint gallery
-        while start < end and (scores[start] < 1 or (self.g_caption.opens(segs[start]) and self.caption.holds(segs[start]))):
+        while start < end and (scores[start] < 1 or self.caption.holds(segs[start])):
             start += 1
         top = start
         start = _skip_gallery(segs, scores, start, end)
         gallery = start > top
         while end > start:
             seg = segs[end - 1]
-            if not (scores[end - 1] < 1 or (self.g_author.opens(seg) and self.author.holds(seg))
-                    or (self.g_caption.opens(seg) and self.caption.holds(seg))
+            if not (scores[end - 1] < 1 or self.author.holds(seg) or self.caption.holds(seg)
                     or self.disclaimer.holds(seg)):
                 break
             end -= 1
